@@ -105,7 +105,10 @@ function splitName(input: string, name: string): { registry: string; repository:
     registry = first;
     parts.shift();
     if (!HOST_PATTERN.test(registry)) {
-      throw new InvalidReferenceError(input, `registry host "${registry}" is not a valid host[:port]`);
+      throw new InvalidReferenceError(
+        input,
+        `registry host "${registry}" is not a valid host[:port]`,
+      );
     }
   }
   if (registry === 'index.docker.io' || registry === DOCKER_HUB_API_HOST) registry = DOCKER_HUB;

@@ -1,0 +1,291 @@
+import { InvalidReferenceError, RegistryError, VerificationError, errorMessage } from './errors.js';
+import { parseReference, type ImageReference } from './reference.js';
+import type { RegistryClient, RepositoryRef } from './registry/client.js';
+import { silentLogger, type Logger } from './registry/transport.js';
+import type { Signer, VerificationPolicy, VerifiedSignature } from './cosign/policy.js';
+import { BUNDLE_MEDIA_TYPE_PREFIX, fetchBundles, fetchReferrers } from './cosign/referrers.js';
+import { fetchLegacySignatures, signatureTag } from './cosign/signatures.js';
+import { verifyBundle, verifyLegacyLayer } from './cosign/verify.js';
+
+/** Outcome for one image, in the order of preference when several signatures exist. */
+export type Status = 'verified' | 'present' | 'mismatch' | 'error' | 'missing';
+
+/** Which signature formats to look for. */
+export type SignatureFormat = 'auto' | 'legacy' | 'bundle';
+
+/** The result for one image, as written to the `results` output. */
+export interface ImageResult {
+  image: string;
+  digest: string;
+  signatureTag: string;
+  signature: string;
+  status: Status;
+  message: string;
+  /** Where the deciding signature was found: the `.sig` or fallback tag, or the referrers API. */
+  source?: 'tag' | 'referrers';
+  format?: 'simplesigning' | 'bundle';
+  signer?: Signer;
+}
+
+export interface CheckOptions {
+  client: RegistryClient;
+  policy: VerificationPolicy;
+  /** Repository that holds the signatures instead of the image's own. */
+  signatureRepository?: RepositoryRef;
+  signatureFormat: SignatureFormat;
+  logger?: Logger;
+}
+
+/** A signature checked for one image: how it ended and what it was. */
+interface Attempt {
+  status: Status;
+  message: string;
+  signatureTag: string;
+  signature: string;
+  source: 'tag' | 'referrers';
+  format: 'simplesigning' | 'bundle';
+  verified?: VerifiedSignature;
+}
+
+/** Resolves the image digest, finds its signatures and checks them. Never throws. */
+export async function checkImage(input: string, options: CheckOptions): Promise<ImageResult> {
+  const logger = options.logger ?? silentLogger;
+  const result: ImageResult = {
+    image: input,
+    digest: '',
+    signatureTag: '',
+    signature: '',
+    status: 'error',
+    message: '',
+  };
+
+  let reference: ImageReference;
+  try {
+    reference = parseReference(input);
+    result.digest = await resolveDigest(reference, options.client, logger);
+  } catch (error) {
+    result.message = describeLookupError(error, 'resolving the image digest');
+    return result;
+  }
+
+  const repo = options.signatureRepository ?? {
+    registry: reference.registry,
+    apiHost: reference.apiHost,
+    repository: reference.repository,
+  };
+  if (options.signatureFormat !== 'bundle') result.signatureTag = signatureTag(result.digest) ?? '';
+  const { attempts, lookupErrors, notes } = await collectAttempts(
+    result.digest,
+    repo,
+    options,
+    logger,
+  );
+  return decide(result, attempts, lookupErrors, notes);
+}
+
+async function resolveDigest(
+  reference: ImageReference,
+  client: RegistryClient,
+  logger: Logger,
+): Promise<string> {
+  // A digest reference is the identity itself; fetching the manifest would prove nothing more.
+  if (reference.digest !== undefined) return reference.digest;
+
+  const repo = {
+    registry: reference.registry,
+    apiHost: reference.apiHost,
+    repository: reference.repository,
+  };
+  const manifest = await client.getManifest(repo, reference.tag ?? 'latest');
+  logger.info(`Resolved ${reference.input} to ${manifest.digest}`);
+  return manifest.digest;
+}
+
+async function collectAttempts(
+  digest: string,
+  repo: RepositoryRef,
+  options: CheckOptions,
+  logger: Logger,
+): Promise<{ attempts: Attempt[]; lookupErrors: string[]; notes: string[] }> {
+  const attempts: Attempt[] = [];
+  const lookupErrors: string[] = [];
+  const notes: string[] = [];
+
+  if (options.signatureFormat !== 'bundle') {
+    const tag = signatureTag(digest);
+    if (tag === undefined) {
+      notes.push(
+        `a ${digest.split(':')[0]} image digest has no legacy .sig tag, since the tag would exceed 128 characters`,
+      );
+    } else {
+      try {
+        attempts.push(...(await legacyAttempts(digest, repo, tag, options, logger)));
+      } catch (error) {
+        lookupErrors.push(describeLookupError(error, `reading signature tag ${tag}`));
+      }
+    }
+  }
+
+  if (
+    options.signatureFormat !== 'legacy' &&
+    !attempts.some((attempt) => attempt.status === 'verified')
+  ) {
+    try {
+      attempts.push(...(await bundleAttempts(digest, repo, options, logger)));
+    } catch (error) {
+      lookupErrors.push(describeLookupError(error, 'listing referrers'));
+    }
+  }
+  return { attempts, lookupErrors, notes };
+}
+
+async function legacyAttempts(
+  digest: string,
+  repo: RepositoryRef,
+  tag: string,
+  options: CheckOptions,
+  logger: Logger,
+): Promise<Attempt[]> {
+  const signatures = await fetchLegacySignatures(options.client, repo, tag);
+  if (!signatures.found) {
+    logger.info(`No signature tag ${tag} in ${repo.repository}`);
+    return [];
+  }
+  logger.info(`Found ${signatures.layers.length} signature layer(s) at ${tag}`);
+  if (signatures.skipped > 0)
+    logger.debug(`Skipped ${signatures.skipped} layer(s) of other media types at ${tag}`);
+
+  const attempts: Attempt[] = [];
+  for (const read of signatures.layers) {
+    const base = { signatureTag: tag, source: 'tag', format: 'simplesigning' } as const;
+    if ('error' in read) {
+      attempts.push({ ...base, signature: '', ...failure(read.error) });
+      continue;
+    }
+    const signature = read.layer.signature.replace(/\s+/g, '');
+    try {
+      const verified = await verifyLegacyLayer(read.layer, digest, options.policy);
+      attempts.push({ ...base, signature, status: success(options.policy), message: '', verified });
+    } catch (error) {
+      attempts.push({ ...base, signature, ...failure(error) });
+    }
+    if (attempts.at(-1)?.status === 'verified') break;
+  }
+  return attempts;
+}
+
+async function bundleAttempts(
+  digest: string,
+  repo: RepositoryRef,
+  options: CheckOptions,
+  logger: Logger,
+): Promise<Attempt[]> {
+  const referrers = await fetchReferrers(options.client, repo, digest, BUNDLE_MEDIA_TYPE_PREFIX);
+  const where = referrers.source === 'api' ? 'the referrers API' : `referrers tag ${referrers.tag}`;
+  logger.info(`Found ${referrers.descriptors.length} Sigstore bundle(s) through ${where}`);
+
+  const attempts: Attempt[] = [];
+  const source = referrers.source === 'api' ? 'referrers' : 'tag';
+  const base = { signatureTag: referrers.tag, source, format: 'bundle' } as const;
+  for (const read of await fetchBundles(options.client, repo, digest, referrers.descriptors)) {
+    if ('error' in read) {
+      attempts.push({ ...base, signature: '', ...failure(read.error) });
+      continue;
+    }
+    try {
+      const verified = await verifyBundle(read.bundle, digest, options.policy);
+      attempts.push({
+        ...base,
+        signature: verified.signature,
+        status: success(options.policy),
+        message: '',
+        verified,
+      });
+    } catch (error) {
+      attempts.push({ ...base, signature: '', ...failure(error) });
+    }
+    if (attempts.at(-1)?.status === 'verified') break;
+  }
+  return attempts;
+}
+
+function success(policy: VerificationPolicy): Status {
+  return policy.kind === 'presence' ? 'present' : 'verified';
+}
+
+/** Maps a failed check to `mismatch` (the signature is wrong) or `error` (it could not be checked). */
+function failure(error: unknown): { status: Status; message: string } {
+  if (error instanceof VerificationError) {
+    const unreadable = error.code === 'MALFORMED' || error.code === 'TRUST_ROOT';
+    return { status: unreadable ? 'error' : 'mismatch', message: error.message };
+  }
+  return { status: 'error', message: errorMessage(error) };
+}
+
+function describeLookupError(error: unknown, step: string): string {
+  if (error instanceof InvalidReferenceError) return error.message;
+  if (error instanceof RegistryError) return `${step} failed: ${error.message}`;
+  if (error instanceof VerificationError) return error.message;
+  return `${step} failed: ${errorMessage(error)}`;
+}
+
+const PREFERENCE: Status[] = ['verified', 'present', 'mismatch', 'error'];
+
+function decide(
+  result: ImageResult,
+  attempts: Attempt[],
+  lookupErrors: string[],
+  notes: string[],
+): ImageResult {
+  const best = PREFERENCE.map((status) =>
+    attempts.find((attempt) => attempt.status === status),
+  ).find(Boolean);
+
+  if (best?.status === 'verified' || best?.status === 'present') {
+    const caveats = [...(best.verified?.notes ?? [])];
+    const signer = best.verified?.signer;
+    const how = best.format === 'bundle' ? 'Sigstore bundle' : 'simple-signing signature';
+    const by = signer ? ` by ${signer.identity} (${signer.issuer})` : '';
+    const verb = best.status === 'verified' ? 'verified' : 'found';
+    return {
+      ...result,
+      status: best.status,
+      signatureTag: best.signatureTag,
+      signature: best.signature,
+      source: best.source,
+      format: best.format,
+      signer,
+      message: [`${how} ${verb}${by}`, ...caveats].join('; '),
+    };
+  }
+
+  // With nothing verified, a lookup that failed could have hidden a valid signature: report it.
+  if (lookupErrors.length > 0 && !attempts.some((attempt) => attempt.status === 'mismatch')) {
+    return {
+      ...result,
+      status: 'error',
+      message: [...lookupErrors, ...attempts.map((a) => a.message)].join('; '),
+    };
+  }
+  if (best) {
+    const others =
+      attempts.length > 1 ? ` (${attempts.length} signatures checked, none passed)` : '';
+    const lookups = lookupErrors.length > 0 ? `; ${lookupErrors.join('; ')}` : '';
+    return {
+      ...result,
+      status: best.status,
+      signatureTag: best.signatureTag,
+      signature: best.signature,
+      source: best.source,
+      format: best.format,
+      message: `${best.message}${others}${lookups}`,
+    };
+  }
+
+  const detail = notes.length > 0 ? `; ${notes.join('; ')}` : '';
+  return {
+    ...result,
+    status: 'missing',
+    message: `no cosign signature was found for ${result.digest}${detail}`,
+  };
+}

@@ -1,0 +1,43 @@
+import * as core from '@actions/core';
+import { errorMessage } from './errors.js';
+import { readInputs } from './inputs.js';
+import { allPassed, buildAnnotation, buildOutputs, buildSummary } from './report.js';
+import { run } from './run.js';
+
+/** The action: reads inputs, checks every image, writes outputs, summary and annotations. */
+async function main(): Promise<void> {
+  try {
+    const { settings, warnOnly } = readInputs();
+    const results = await run(settings, {
+      logger: core,
+      onSecret: (secret) => core.setSecret(secret),
+      group: (name, work) => core.group(name, work),
+    });
+
+    // Outputs first, so a failed summary write cannot lose them.
+    for (const [name, value] of Object.entries(buildOutputs(results))) core.setOutput(name, value);
+    for (const result of results) {
+      core.info(`${result.image}: ${result.status}${result.digest ? ` (${result.digest})` : ''}`);
+      const annotation = buildAnnotation(result, warnOnly);
+      if (annotation) core[annotation.level](annotation.message, { title: annotation.title });
+    }
+    await writeSummary(buildSummary(results, warnOnly));
+
+    if (!allPassed(results) && !warnOnly) {
+      core.setFailed('one or more images failed the signature check; see the job summary');
+    }
+  } catch (error) {
+    core.setFailed(errorMessage(error));
+  }
+}
+
+async function writeSummary(markdown: string): Promise<void> {
+  try {
+    await core.summary.addRaw(markdown).write();
+  } catch (error) {
+    // Outside a runner there is no summary file; the results are in the outputs and the log.
+    core.warning(`could not write the job summary: ${errorMessage(error)}`);
+  }
+}
+
+await main();

@@ -1,0 +1,174 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Dispatcher } from 'undici';
+import { checkImage, type ImageResult, type SignatureFormat } from './check.js';
+import { loadPublicKey } from './cosign/keys.js';
+import type { HashAlgorithm, IdentityPolicy, VerificationPolicy } from './cosign/policy.js';
+import { validateIdentityPolicy } from './cosign/identity.js';
+import { cachedTrustedRoot } from './cosign/trust.js';
+import { ConfigError } from './errors.js';
+import { parseReference } from './reference.js';
+import { RegistryClient, type RepositoryRef } from './registry/client.js';
+import { resolveCredentials } from './registry/credentials.js';
+import { silentLogger, type Logger } from './registry/transport.js';
+
+/** Everything a run needs, as plain values: the action and the CLI both fill this in. */
+export interface Settings {
+  images: string[];
+  /** PEM text or a path to a PEM file. */
+  publicKey?: string;
+  signatureDigestAlgorithm: HashAlgorithm;
+  signatureRepository?: string;
+  signatureFormat: SignatureFormat;
+  registryUsername?: string;
+  registryPassword?: string;
+  githubToken?: string;
+  dockerConfigDir?: string;
+  insecureRegistries: string[];
+  /** Path to a trusted_root.json; the Sigstore public-good root through TUF when absent. */
+  trustedRoot?: string;
+  identity: IdentityPolicy;
+  ignoreSct: boolean;
+  ignoreTlog: boolean;
+  /** Time allowed per image, in seconds. */
+  timeoutSeconds: number;
+}
+
+/** Side channels of a run, supplied by the action or the CLI. */
+export interface RunHooks {
+  logger?: Logger;
+  /** Receives each secret before it can appear anywhere, so it can be masked. */
+  onSecret?: (secret: string) => void;
+  /** Wraps the work for one image, e.g. in a log group. */
+  group?: <T>(name: string, work: () => Promise<T>) => Promise<T>;
+  dispatcher?: Dispatcher;
+  /** Folder for the TUF cache; RUNNER_TOOL_CACHE or the OS temp folder when absent. */
+  cacheDir?: string;
+}
+
+const HASH_ALGORITHMS: HashAlgorithm[] = ['sha256', 'sha384', 'sha512'];
+const FORMATS: SignatureFormat[] = ['auto', 'legacy', 'bundle'];
+
+/**
+ * Checks every image and returns one result per image, in input order. Throws ConfigError
+ * before any request when the settings are invalid.
+ */
+export async function run(settings: Settings, hooks: RunHooks = {}): Promise<ImageResult[]> {
+  const logger = hooks.logger ?? silentLogger;
+  const onSecret = hooks.onSecret ?? (() => {});
+  if (settings.registryPassword) onSecret(settings.registryPassword);
+  if (settings.githubToken) onSecret(settings.githubToken);
+
+  const policy = buildPolicy(settings, hooks.cacheDir);
+  const signatureRepository = parseSignatureRepository(settings.signatureRepository);
+  if (settings.images.length === 0) {
+    throw new ConfigError('no images were given: set images to one or more image references');
+  }
+
+  const client = new RegistryClient({
+    dispatcher: hooks.dispatcher,
+    logger,
+    onSecret,
+    insecureRegistries: settings.insecureRegistries,
+    credentials: (registry) =>
+      resolveCredentials(registry, {
+        username: settings.registryUsername,
+        password: settings.registryPassword,
+        githubToken: settings.githubToken,
+        dockerConfigDir: settings.dockerConfigDir,
+        onSecret,
+      }),
+  });
+
+  const group = hooks.group ?? (<T>(_name: string, work: () => Promise<T>) => work());
+  const results: ImageResult[] = [];
+  try {
+    for (const image of settings.images) {
+      const options = {
+        client,
+        policy,
+        signatureRepository,
+        signatureFormat: settings.signatureFormat,
+        logger,
+      };
+      results.push(await group(image, () => checkImage(image, options)));
+    }
+  } finally {
+    await client.close();
+  }
+  return results;
+}
+
+/** Builds the verification policy from the key and identity settings. */
+export function buildPolicy(settings: Settings, cacheDir?: string): VerificationPolicy {
+  if (!HASH_ALGORITHMS.includes(settings.signatureDigestAlgorithm)) {
+    throw new ConfigError(
+      `signature-digest-algorithm "${String(settings.signatureDigestAlgorithm)}" is not supported: use sha256, sha384 or sha512`,
+    );
+  }
+  if (!FORMATS.includes(settings.signatureFormat)) {
+    throw new ConfigError(
+      `signature-format "${String(settings.signatureFormat)}" is not supported: use auto, legacy or bundle`,
+    );
+  }
+
+  const trustedRoot = cachedTrustedRoot({
+    path: settings.trustedRoot,
+    cacheDir: cacheDir ?? join(process.env.RUNNER_TOOL_CACHE ?? tmpdir(), 'sigstore-tuf'),
+  });
+  const hasIdentity = Object.values(settings.identity).some(
+    (value) => value !== undefined && value !== '',
+  );
+
+  if (settings.publicKey) {
+    if (hasIdentity) {
+      throw new ConfigError(
+        'public-key and certificate identity inputs were both given: use public-key for key-signed images, or the certificate-* inputs for keyless ones',
+      );
+    }
+    const key = loadPublicKey(settings.publicKey);
+    return {
+      kind: 'key',
+      key,
+      hashAlgorithm: settings.signatureDigestAlgorithm,
+      trustedRoot,
+      ignoreTlog: settings.ignoreTlog,
+    };
+  }
+
+  if (hasIdentity) {
+    validateIdentityPolicy(settings.identity);
+    return {
+      kind: 'keyless',
+      identity: settings.identity,
+      trustedRoot,
+      ignoreSct: settings.ignoreSct,
+      ignoreTlog: settings.ignoreTlog,
+    };
+  }
+  return { kind: 'presence' };
+}
+
+function parseSignatureRepository(value: string | undefined): RepositoryRef | undefined {
+  if (!value) return undefined;
+  const reference = parseReference(value);
+  const lastComponent = value.split('/').at(-1) ?? '';
+  if (reference.digest !== undefined || lastComponent.includes(':')) {
+    throw new ConfigError(
+      `signature-repository "${value}" must name a repository without a tag or digest, such as ghcr.io/org/signatures`,
+    );
+  }
+  return {
+    registry: reference.registry,
+    apiHost: reference.apiHost,
+    repository: reference.repository,
+  };
+}
+
+/** Splits the images input: one reference per line or comma-separated, blank entries ignored. */
+export function parseImageList(text: string): string[] {
+  return text
+    .split(/[\n,]/)
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
