@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { request } from 'undici';
 
 /** Path of the distribution registry binary (Debian package docker-registry). */
-export const REGISTRY_BINARY = ['/usr/bin/docker-registry', '/usr/local/bin/registry'].find((path) =>
-  existsSync(path),
+export const REGISTRY_BINARY = ['/usr/bin/docker-registry', '/usr/local/bin/registry'].find(
+  (path) => existsSync(path),
 );
 
 /** Reason to skip registry tests, or undefined when the binary is installed. */
@@ -142,9 +142,14 @@ export async function pushBlob(
 ): Promise<{ mediaType: string; digest: string; size: number }> {
   const body = Buffer.from(bytes);
   const digest = sha256(body);
-  const headers: Record<string, string> = registry.pushAuth ? { authorization: registry.pushAuth } : {};
+  const headers: Record<string, string> = registry.pushAuth
+    ? { authorization: registry.pushAuth }
+    : {};
 
-  const start = await request(`${registry.url}/v2/${repository}/blobs/uploads/`, { method: 'POST', headers });
+  const start = await request(`${registry.url}/v2/${repository}/blobs/uploads/`, {
+    method: 'POST',
+    headers,
+  });
   await start.body.dump();
   if (start.statusCode !== 202) throw new Error(`blob upload start returned ${start.statusCode}`);
   const location = new URL(String(start.headers.location), registry.url);
@@ -176,7 +181,8 @@ export async function pushManifest(
     body: Buffer.from(bytes),
   });
   const text = await put.body.text();
-  if (put.statusCode !== 201) throw new Error(`manifest upload returned ${put.statusCode}: ${text}`);
+  if (put.statusCode !== 201)
+    throw new Error(`manifest upload returned ${put.statusCode}: ${text}`);
   return sha256(Buffer.from(bytes));
 }
 
@@ -199,7 +205,12 @@ export async function pushImage(
   const config = await pushBlob(
     registry,
     repository,
-    JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] }, seed }),
+    JSON.stringify({
+      architecture: 'amd64',
+      os: 'linux',
+      rootfs: { type: 'layers', diff_ids: [] },
+      seed,
+    }),
     configType,
   );
   const layer = await pushBlob(registry, repository, `layer of ${seed}`, layerType);

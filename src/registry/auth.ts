@@ -1,10 +1,14 @@
 import { RegistryError } from '../errors.js';
 import { parseWwwAuthenticate, type Challenge } from './challenge.js';
 import type { Credentials } from './credentials.js';
-import { redactUrl, type Transport } from './transport.js';
+import { checkStatus } from './status.js';
+import { oneLine, redactUrl, type HttpSender } from './transport.js';
 
-/** Largest token endpoint reply read into memory. */
+/** Largest token endpoint reply, and largest `/v2/` ping reply, read into memory. */
 export const MAX_TOKEN_BYTES = 1024 * 1024;
+
+/** Token lifetime when the token endpoint sends no `expires_in` (distribution token spec). */
+export const DEFAULT_TOKEN_LIFETIME_SECONDS = 60;
 
 /** Looks up credentials for a registry host as written in references. */
 export type CredentialLookup = (registry: string) => Promise<Credentials | undefined>;
@@ -22,60 +26,78 @@ interface CachedToken {
 export class Authenticator {
   private readonly challenges = new Map<string, Challenge | null>();
   private readonly tokens = new Map<string, CachedToken>();
+  // Credential helpers are programs; one lookup per registry keeps them from running per request.
+  private readonly credentials = new Map<string, Promise<Credentials | undefined>>();
 
   constructor(
-    private readonly transport: Transport,
+    private readonly transport: HttpSender,
     private readonly lookup: CredentialLookup,
     private readonly mask: (secret: string) => void,
     private readonly isAllowedPlainHttp: (host: string) => boolean,
   ) {}
 
-  /** Returns the header for a request to `origin` in `scope`, or undefined for anonymous. */
-  async header(origin: string, registry: string, scope: string): Promise<string | undefined> {
+  /**
+   * Returns the header for a request to `origin` in `scope`, or undefined for anonymous.
+   * `deadline` (epoch milliseconds) bounds the ping and token requests.
+   */
+  async header(
+    origin: string,
+    registry: string,
+    scope: string,
+    deadline?: number,
+  ): Promise<string | undefined> {
     const cached = this.tokens.get(`${origin} ${scope}`);
     if (cached && cached.expiresAt > Date.now()) return cached.header;
 
     let challenge = this.challenges.get(origin);
     if (challenge === undefined) {
-      challenge = await this.ping(origin);
+      challenge = await this.ping(origin, deadline);
       this.challenges.set(origin, challenge);
     }
     if (challenge === null) return undefined;
-    return this.authorize(origin, registry, scope, challenge);
+    return this.authorize(origin, registry, scope, challenge, deadline);
   }
 
-  /** Drops the cached header after a 401 and answers the new challenge once. */
+  /** Drops the cached header after a 401 and responds to the new challenge once. */
   async refresh(
     origin: string,
     registry: string,
     scope: string,
     wwwAuthenticate: string | undefined,
+    deadline?: number,
   ): Promise<string | undefined> {
     this.tokens.delete(`${origin} ${scope}`);
     const challenge = pickChallenge(wwwAuthenticate ?? '') ?? this.challenges.get(origin) ?? null;
     if (challenge === null) return undefined;
     this.challenges.set(origin, challenge);
-    return this.authorize(origin, registry, scope, challenge);
+    return this.authorize(origin, registry, scope, challenge, deadline);
   }
 
-  private async ping(origin: string): Promise<Challenge | null> {
+  private async ping(origin: string, deadline: number | undefined): Promise<Challenge | null> {
+    const url = `${origin}/v2/`;
     const response = await this.transport.send({
       method: 'GET',
-      url: `${origin}/v2/`,
+      url,
       maxBytes: MAX_TOKEN_BYTES,
+      deadline,
     });
     if (response.status === 401) {
       const challenge = pickChallenge(response.headers['www-authenticate'] ?? '');
       if (!challenge) {
         throw new RegistryError(
           'UNAUTHORIZED',
-          `GET ${origin}/v2/ returned 401 without a Basic or Bearer challenge: the registry's authentication is not supported`,
-          { method: 'GET', url: `${origin}/v2/`, status: 401 },
+          `GET ${url} returned 401 without a Basic or Bearer challenge; the registry's authentication scheme is not supported`,
+          { method: 'GET', url, status: 401 },
         );
       }
       return challenge;
     }
-    // Any other reply means no authentication is needed up front; a later 401 still asks.
+
+    // A failing server is reported now: caching "no authentication" would hide a later 401.
+    if (response.status >= 500 || response.status === 429 || response.status === 408) {
+      checkStatus(response, 'GET', url, 'the API version check');
+    }
+    // Any other reply means no authentication is needed up front; a later 401 still triggers authentication.
     return null;
   }
 
@@ -84,17 +106,25 @@ export class Authenticator {
     registry: string,
     scope: string,
     challenge: Challenge,
+    deadline: number | undefined,
   ): Promise<string | undefined> {
-    const credentials = await this.lookup(registry);
+    let lookup = this.credentials.get(registry);
+    if (lookup === undefined) {
+      lookup = this.lookup(registry);
+      this.credentials.set(registry, lookup);
+    }
+    const credentials = await lookup;
     let cached: CachedToken | undefined;
 
     if (challenge.scheme === 'basic') {
       if (!credentials || credentials.kind !== 'basic') return undefined;
-      const encoded = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
+      const encoded = Buffer.from(`${credentials.username}:${credentials.password}`).toString(
+        'base64',
+      );
       this.mask(encoded);
       cached = { header: `Basic ${encoded}`, expiresAt: Number.POSITIVE_INFINITY };
     } else {
-      cached = await this.fetchToken(challenge, scope, credentials);
+      cached = await this.fetchToken(challenge, scope, credentials, deadline);
     }
 
     this.tokens.set(`${origin} ${scope}`, cached);
@@ -105,6 +135,7 @@ export class Authenticator {
     challenge: Challenge,
     scope: string,
     credentials: Credentials | undefined,
+    deadline: number | undefined,
   ): Promise<CachedToken> {
     const realm = this.checkRealm(challenge.params.realm);
     const service = challenge.params.service;
@@ -129,7 +160,9 @@ export class Authenticator {
       if (service) url.searchParams.set('service', service);
       url.searchParams.set('scope', scope);
       if (credentials) {
-        const encoded = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
+        const encoded = Buffer.from(`${credentials.username}:${credentials.password}`).toString(
+          'base64',
+        );
         this.mask(encoded);
         headers.authorization = `Basic ${encoded}`;
       }
@@ -141,62 +174,75 @@ export class Authenticator {
       headers,
       body,
       maxBytes: MAX_TOKEN_BYTES,
+      deadline,
     });
+    checkStatus(response, method, url.toString(), `a token for ${scope} from the token endpoint`);
     return this.readToken(response.status, response.body, method, url.toString());
   }
 
   private readToken(status: number, body: Buffer, method: string, url: string): CachedToken {
     const target = redactUrl(url);
-    if (status !== 200) {
-      const code = status === 401 || status === 403 ? 'UNAUTHORIZED' : 'BAD_RESPONSE';
+
+    let reply: unknown;
+    try {
+      reply = JSON.parse(body.toString('utf8'));
+    } catch {
+      reply = undefined;
+    }
+    if (typeof reply !== 'object' || reply === null) {
       throw new RegistryError(
-        code,
-        `${method} ${target} (token endpoint) returned ${status}: check the registry credentials`,
-        { method, url: target, status, retryable: status >= 500 || status === 429 },
+        'BAD_RESPONSE',
+        `${method} ${target} (token endpoint) returned a body that is not a JSON object; check that the realm is the registry's token service`,
+        { method, url: target, status },
       );
     }
 
-    let reply: { token?: unknown; access_token?: unknown; expires_in?: unknown };
-    try {
-      reply = JSON.parse(body.toString('utf8')) as typeof reply;
-    } catch {
-      throw new RegistryError('BAD_RESPONSE', `${method} ${target} (token endpoint) returned a body that is not JSON`, {
-        method,
-        url: target,
-        status,
-      });
-    }
-
-    const token = typeof reply.token === 'string' ? reply.token : reply.access_token;
+    const {
+      token: bearer,
+      access_token: accessToken,
+      expires_in: expiresIn,
+    } = reply as {
+      token?: unknown;
+      access_token?: unknown;
+      expires_in?: unknown;
+    };
+    const token = typeof bearer === 'string' && bearer !== '' ? bearer : accessToken;
     if (typeof token !== 'string' || token === '') {
-      throw new RegistryError('BAD_RESPONSE', `${method} ${target} (token endpoint) returned no token`, {
-        method,
-        url: target,
-        status,
-      });
+      throw new RegistryError(
+        'BAD_RESPONSE',
+        `${method} ${target} (token endpoint) returned no token; check that the realm is the registry's token service`,
+        { method, url: target, status },
+      );
     }
     this.mask(token);
 
-    // Refresh a little early; 60 seconds is the default lifetime in the token specification.
-    const lifetime = typeof reply.expires_in === 'number' && reply.expires_in > 0 ? reply.expires_in : 60;
+    // Refresh ten seconds early so that a token does not expire between check and use.
+    const lifetime =
+      typeof expiresIn === 'number' && expiresIn > 0 ? expiresIn : DEFAULT_TOKEN_LIFETIME_SECONDS;
     return { header: `Bearer ${token}`, expiresAt: Date.now() + Math.max(lifetime - 10, 1) * 1000 };
   }
 
   private checkRealm(realm: string | undefined): string {
     if (!realm) {
-      throw new RegistryError('BAD_RESPONSE', 'the registry sent a Bearer challenge without a realm');
+      throw new RegistryError(
+        'BAD_RESPONSE',
+        "the registry sent a Bearer challenge without a realm; the registry's authentication is misconfigured",
+      );
     }
     let url: URL;
     try {
       url = new URL(realm);
     } catch {
-      throw new RegistryError('BAD_RESPONSE', `the registry sent an invalid token realm "${realm}"`);
+      throw new RegistryError(
+        'BAD_RESPONSE',
+        `the registry sent a token realm that is not a URL ("${oneLine(realm)}"); the registry's authentication is misconfigured`,
+      );
     }
     if (url.protocol === 'https:') return realm;
     if (url.protocol === 'http:' && this.isAllowedPlainHttp(url.host)) return realm;
     throw new RegistryError(
       'BAD_RESPONSE',
-      `token realm ${redactUrl(realm)} is not HTTPS: credentials are only sent over HTTPS or to loopback and insecure-registries hosts`,
+      `token realm ${redactUrl(realm)} is not HTTPS; credentials are only sent over HTTPS, or over HTTP to loopback and insecure-registries hosts`,
     );
   }
 }

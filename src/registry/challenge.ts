@@ -19,7 +19,9 @@ export function parseWwwAuthenticate(header: string): Challenge[] {
     scanner.skip(/[\s,]/);
     const scheme = scanner.token();
     if (scheme === '') break;
-    const challenge: Challenge = { scheme: scheme.toLowerCase(), params: {} };
+    // A null prototype keeps a parameter named "__proto__" or "constructor" an ordinary key.
+    const params = Object.create(null) as Record<string, string>;
+    const challenge: Challenge = { scheme: scheme.toLowerCase(), params };
     challenges.push(challenge);
 
     // Parameters follow until the next scheme, which is a token not followed by "=".
@@ -34,7 +36,9 @@ export function parseWwwAuthenticate(header: string): Challenge[] {
         break;
       }
       scanner.skip(/\s/);
-      const value = scanner.peek() === '"' ? scanner.quoted() : scanner.token();
+      // Unquoted values are read up to the next separator, not only token characters, so that
+      // an unquoted realm URL (invalid, but sent by some servers) stays whole.
+      const value = scanner.peek() === '"' ? scanner.quoted() : scanner.until(/[\s,]/);
       challenge.params[name.toLowerCase()] = value;
     }
   }
@@ -67,6 +71,12 @@ class Scanner {
   token(): string {
     const start = this.position;
     this.skip(TOKEN_CHAR);
+    return this.text.slice(start, this.position);
+  }
+
+  until(stop: RegExp): string {
+    const start = this.position;
+    while (!this.done() && !stop.test(this.peek())) this.position++;
     return this.text.slice(start, this.position);
   }
 

@@ -1,11 +1,25 @@
-import { RegistryError, type RegistryErrorCode } from '../errors.js';
-import { computeDigest, parseDigest } from '../digest.js';
+import { RegistryError } from '../errors.js';
+import { computeDigest, parseDigest, type DigestAlgorithm } from '../digest.js';
 import { Authenticator, type CredentialLookup } from './auth.js';
 import { MANIFEST_ACCEPT, type Descriptor } from './manifest.js';
-import { Transport, redactUrl, type HttpResponse, type TransportOptions } from './transport.js';
+import { isRedirect, redirectTarget, sameOrigin } from './redirect.js';
+import { DEFAULT_RETRY_OPTIONS, RetryingSender, type RetryOptions } from './retry.js';
+import { checkStatus } from './status.js';
+import {
+  Transport,
+  redactUrl,
+  type HttpResponse,
+  type HttpSender,
+  type TransportOptions,
+} from './transport.js';
+
+export { checkStatus } from './status.js';
 
 /** Manifests larger than this are rejected (the OCI distribution spec's recommended limit). */
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+
+/** Default time limit of one call (getManifest, getBlob, get), retries and redirects included. */
+export const DEFAULT_TIMEOUT_MS = 120_000;
 
 /** A repository on a registry. */
 export interface RepositoryRef {
@@ -28,19 +42,44 @@ export interface RegistryClientOptions extends TransportOptions {
   /** Hosts (host or host:port) that may be reached over plain HTTP besides loopback. */
   insecureRegistries?: string[];
   onSecret?: (secret: string) => void;
+  /**
+   * Epoch milliseconds after which every call of this client fails with TIMEOUT. Use it for a
+   * per-image limit with one client per image, or pass `deadline` to each call instead.
+   */
+  deadline?: number;
+  /** Time limit of each call when no deadline is given, in milliseconds; default 120 000. */
+  timeoutMs?: number;
+  /** Retry settings; missing fields take the values of DEFAULT_RETRY_OPTIONS. */
+  retry?: Partial<RetryOptions>;
+}
+
+/** Per-call settings. */
+export interface CallOptions {
+  /** Epoch milliseconds; overrides the client's deadline and timeoutMs for this call. */
+  deadline?: number;
 }
 
 /** Reads manifests, blobs and referrers from OCI distribution registries. */
 export class RegistryClient {
   private readonly transport: Transport;
+  private readonly sender: HttpSender;
   private readonly auth: Authenticator;
   private readonly insecure: Set<string>;
+  private deadline: number | undefined;
+  private readonly timeoutMs: number;
 
   constructor(options: RegistryClientOptions) {
     this.transport = new Transport(options);
-    this.insecure = new Set(options.insecureRegistries ?? []);
-    this.auth = new Authenticator(
+    this.sender = new RetryingSender(
       this.transport,
+      { ...DEFAULT_RETRY_OPTIONS, ...options.retry },
+      this.transport.logger,
+    );
+    this.insecure = new Set(options.insecureRegistries ?? []);
+    this.deadline = options.deadline;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.auth = new Authenticator(
+      this.sender,
       options.credentials,
       options.onSecret ?? (() => {}),
       (host) => this.allowsPlainHttp(host),
@@ -48,16 +87,29 @@ export class RegistryClient {
   }
 
   /**
-   * Fetches a manifest by tag or digest and hashes the bytes served. When the reference is a
-   * digest, or the registry sends `Docker-Content-Digest`, a different hash is an error.
+   * Fetches a manifest by tag or digest with GET and hashes the bytes served; the
+   * `Docker-Content-Digest` header is never trusted alone. When the reference is a digest, or
+   * the registry sends the header, a different hash is a DIGEST_MISMATCH error.
    */
-  async getManifest(repo: RepositoryRef, reference: string): Promise<FetchedManifest> {
+  async getManifest(
+    repo: RepositoryRef,
+    reference: string,
+    options: CallOptions = {},
+  ): Promise<FetchedManifest> {
     const path = `/v2/${repo.repository}/manifests/${reference}`;
-    const response = await this.get(repo, path, { accept: MANIFEST_ACCEPT }, MAX_MANIFEST_BYTES);
     const url = this.url(repo, path);
-    checkStatus(response, 'GET', url, `manifest ${repo.repository}:${reference}`);
+    const requested = reference.includes(':') ? digestAlgorithm(reference, url) : undefined;
 
-    const requested = reference.includes(':') ? parseDigest(reference).algorithm : undefined;
+    const response = await this.get(
+      repo,
+      path,
+      { accept: MANIFEST_ACCEPT },
+      MAX_MANIFEST_BYTES,
+      options,
+    );
+    checkStatus(response, 'GET', url, `manifest ${repo.repository}:${reference}`);
+    rejectHtml(response, url);
+
     const header = response.headers['docker-content-digest'];
     const algorithm = requested ?? headerAlgorithm(header) ?? 'sha256';
     const digest = computeDigest(response.body, algorithm);
@@ -71,9 +123,17 @@ export class RegistryClient {
     return { bytes: response.body, digest, contentType: response.headers['content-type'] };
   }
 
-  /** Fetches a blob and checks its size and digest against the descriptor. */
-  async getBlob(repo: RepositoryRef, descriptor: Descriptor, maxBytes: number): Promise<Buffer> {
+  /** Fetches a blob, following redirects to storage, and checks its size and digest against the descriptor. */
+  async getBlob(
+    repo: RepositoryRef,
+    descriptor: Descriptor,
+    maxBytes: number,
+    options: CallOptions = {},
+  ): Promise<Buffer> {
     const what = `blob ${descriptor.digest}`;
+    const path = `/v2/${repo.repository}/blobs/${descriptor.digest}`;
+    const url = this.url(repo, path);
+    const algorithm = digestAlgorithm(descriptor.digest, url);
     if (descriptor.size > maxBytes) {
       throw new RegistryError(
         'TOO_LARGE',
@@ -81,16 +141,14 @@ export class RegistryClient {
       );
     }
 
-    const path = `/v2/${repo.repository}/blobs/${descriptor.digest}`;
-    const response = await this.get(repo, path, {}, maxBytes);
-    const url = this.url(repo, path);
+    const response = await this.get(repo, path, {}, maxBytes, options);
     checkStatus(response, 'GET', url, what);
 
-    const digest = computeDigest(response.body, parseDigest(descriptor.digest).algorithm);
+    const digest = computeDigest(response.body, algorithm);
     if (response.body.length !== descriptor.size || digest !== descriptor.digest) {
       throw new RegistryError(
         'DIGEST_MISMATCH',
-        `GET ${redactUrl(url)}: blob is ${response.body.length} bytes with digest ${digest}, but its descriptor says ${descriptor.size} bytes with digest ${descriptor.digest}`,
+        `GET ${redactUrl(url)}: blob is ${response.body.length} bytes with digest ${digest}, but its descriptor says ${descriptor.size} bytes with digest ${descriptor.digest}; the registry or a proxy altered it`,
         { method: 'GET', url: redactUrl(url), status: response.status },
       );
     }
@@ -98,39 +156,41 @@ export class RegistryClient {
   }
 
   /**
-   * Sends a GET with authentication: answers a 401 by refreshing the token once.
-   * Returns the response whatever its status; callers check it with `checkStatus`.
+   * Sends a GET with authentication, retries and redirects. After a 401 it fetches a new token
+   * once and sends the request again. Returns the response whatever its status; callers check it with `checkStatus`.
    */
   async get(
     repo: RepositoryRef,
     path: string,
     headers: Record<string, string>,
     maxBytes: number,
+    options: CallOptions = {},
   ): Promise<HttpResponse> {
     const origin = this.origin(repo.apiHost);
     const scope = `repository:${repo.repository}:pull`;
     const url = `${origin}${path}`;
+    const deadline = options.deadline ?? this.deadline ?? Date.now() + this.timeoutMs;
 
-    let authorization = await this.auth.header(origin, repo.registry, scope);
-    let response = await this.transport.send({
-      method: 'GET',
-      url,
-      headers: withAuthorization(headers, authorization),
-      maxBytes,
-    });
+    let authorization = await this.auth.header(origin, repo.registry, scope, deadline);
+    let response = await this.follow(url, headers, authorization, maxBytes, deadline);
 
-    if (response.status === 401) {
-      authorization = await this.auth.refresh(origin, repo.registry, scope, response.headers['www-authenticate']);
+    // Only the registry's own 401 triggers a new token, because storage behind a redirect has its own auth.
+    if (response.status === 401 && sameOrigin(response.url, origin)) {
+      const challenge = response.headers['www-authenticate'];
+      authorization = await this.auth.refresh(origin, repo.registry, scope, challenge, deadline);
       if (authorization !== undefined) {
-        response = await this.transport.send({
-          method: 'GET',
-          url,
-          headers: withAuthorization(headers, authorization),
-          maxBytes,
-        });
+        response = await this.follow(url, headers, authorization, maxBytes, deadline);
       }
     }
     return response;
+  }
+
+  /**
+   * Sets the time (epoch milliseconds) after which every call fails with TIMEOUT. The run sets
+   * it before each image, so one client and its connections and tokens serve all images.
+   */
+  setDeadline(deadline: number | undefined): void {
+    this.deadline = deadline;
   }
 
   /** Returns the full URL of a path on the repository's registry. */
@@ -140,6 +200,44 @@ export class RegistryClient {
 
   async close(): Promise<void> {
     await this.transport.close();
+  }
+
+  /**
+   * Sends a GET and follows redirects up to MAX_REDIRECTS. `Authorization` goes only to the
+   * registry's origin, because presigned storage URLs carry their own signature and must not
+   * receive the registry token.
+   */
+  private async follow(
+    url: string,
+    headers: Record<string, string>,
+    authorization: string | undefined,
+    maxBytes: number,
+    deadline: number,
+  ): Promise<HttpResponse> {
+    const visited = new Set([url]);
+    let target = url;
+
+    for (;;) {
+      const hopHeaders = sameOrigin(target, url)
+        ? withAuthorization(headers, authorization)
+        : headers;
+      const response = await this.sender.send({
+        method: 'GET',
+        url: target,
+        headers: hopHeaders,
+        maxBytes,
+        deadline,
+      });
+      if (!isRedirect(response.status)) return response;
+
+      const next = redirectTarget(target, response.headers.location, visited, (host) =>
+        this.allowsPlainHttp(host),
+      );
+      this.transport.logger.debug(
+        `following ${response.status} redirect from ${redactUrl(target)} to ${redactUrl(next)}`,
+      );
+      target = next;
+    }
   }
 
   private origin(host: string): string {
@@ -153,13 +251,18 @@ export class RegistryClient {
 
 /** Returns true for localhost, 127.0.0.0/8 and ::1, with or without a port. */
 export function isLoopback(host: string): boolean {
-  const name = hostname(host);
-  return name === 'localhost' || name === '::1' || /^127(?:\.\d{1,3}){3}$/.test(name);
+  const name = hostname(host).toLowerCase();
+  if (name === 'localhost' || name === '::1') return true;
+  const octets = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(name);
+  return octets !== null && octets.slice(1).every((octet) => Number(octet) <= 255);
 }
 
+/** Returns the host name without port or IPv6 brackets. */
 function hostname(host: string): string {
   if (host.startsWith('[')) return host.slice(1, host.indexOf(']'));
-  const colon = host.lastIndexOf(':');
+  // Two or more colons without brackets is a bare IPv6 address, which has no port.
+  if (host.indexOf(':') !== host.lastIndexOf(':')) return host;
+  const colon = host.indexOf(':');
   return colon >= 0 ? host.slice(0, colon) : host;
 }
 
@@ -170,10 +273,35 @@ function withAuthorization(
   return authorization === undefined ? headers : { ...headers, authorization };
 }
 
-function headerAlgorithm(header: string | undefined): 'sha256' | 'sha512' | undefined {
+function headerAlgorithm(header: string | undefined): DigestAlgorithm | undefined {
   if (header?.startsWith('sha512:')) return 'sha512';
   if (header?.startsWith('sha256:')) return 'sha256';
   return undefined;
+}
+
+function digestAlgorithm(digest: string, url: string): DigestAlgorithm {
+  try {
+    return parseDigest(digest).algorithm;
+  } catch (error) {
+    throw new RegistryError(
+      'UNSUPPORTED',
+      `cannot fetch ${redactUrl(url)}: ${(error as Error).message}`,
+      {
+        url: redactUrl(url),
+      },
+    );
+  }
+}
+
+/** Rejects an HTML page served with 200, the usual sign of a login portal or a wrong URL. */
+function rejectHtml(response: HttpResponse, url: string): void {
+  const type = response.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+  if (type !== 'text/html') return;
+  throw new RegistryError(
+    'BAD_RESPONSE',
+    `GET ${redactUrl(url)} returned an HTML page instead of a manifest; a login page or proxy answered, so check the registry host and network`,
+    { method: 'GET', url: redactUrl(url), status: response.status },
+  );
 }
 
 function digestMismatch(url: string, claimed: string, computed: string): RegistryError {
@@ -182,54 +310,4 @@ function digestMismatch(url: string, claimed: string, computed: string): Registr
     `GET ${redactUrl(url)}: ${claimed} does not match the served bytes, which hash to ${computed}; the registry or a proxy altered the manifest`,
     { method: 'GET', url: redactUrl(url) },
   );
-}
-
-/**
- * Throws a RegistryError for any status but 200, with the registry's own error code and
- * message when the body carries them (OCI distribution spec, error codes).
- */
-export function checkStatus(response: HttpResponse, method: string, url: string, what: string): void {
-  if (response.status === 200) return;
-
-  const target = redactUrl(url);
-  const registryError = readRegistryError(response.body);
-  const detail = registryError ? `: ${registryError.code}: ${registryError.message}` : '';
-  const { code, hint, retryable } = classify(response.status, registryError?.code);
-  throw new RegistryError(
-    code,
-    `${method} ${target} returned ${response.status} for ${what}${detail}${hint ? `; ${hint}` : ''}`,
-    { method, url: target, status: response.status, registryCode: registryError?.code, retryable },
-  );
-}
-
-function classify(
-  status: number,
-  registryCode: string | undefined,
-): { code: RegistryErrorCode; hint?: string; retryable: boolean } {
-  if (status === 404) return { code: 'NOT_FOUND', retryable: false };
-  if (status === 401) {
-    return { code: 'UNAUTHORIZED', hint: 'check registry-username and registry-password or the docker config', retryable: false };
-  }
-  if (status === 403 || registryCode === 'DENIED') {
-    return { code: 'DENIED', hint: 'the credentials are valid but may not pull this repository', retryable: false };
-  }
-  if (status === 429 || registryCode === 'TOOMANYREQUESTS') {
-    return { code: 'TOO_MANY_REQUESTS', hint: 'the registry rate limit was hit: authenticate or retry later', retryable: true };
-  }
-  if (status >= 500) return { code: 'SERVER_ERROR', retryable: [500, 502, 503, 504].includes(status) };
-  if (status === 408) return { code: 'TIMEOUT', retryable: true };
-  return { code: 'BAD_RESPONSE', retryable: false };
-}
-
-function readRegistryError(body: Buffer): { code: string; message: string } | undefined {
-  try {
-    const parsed = JSON.parse(body.toString('utf8')) as { errors?: { code?: unknown; message?: unknown }[] };
-    const first = parsed.errors?.[0];
-    if (first && typeof first.code === 'string') {
-      return { code: first.code, message: typeof first.message === 'string' ? first.message : '' };
-    }
-  } catch {
-    // Not JSON: an HTML error page or an empty body. The status alone is reported.
-  }
-  return undefined;
 }

@@ -7,8 +7,7 @@ import { DOCKER_HUB, DOCKER_HUB_API_HOST } from '../reference.js';
 
 /** Credentials for one registry: a user and password, or an OAuth2 refresh token. */
 export type Credentials =
-  | { kind: 'basic'; username: string; password: string }
-  | { kind: 'identity-token'; token: string };
+  { kind: 'basic'; username: string; password: string } | { kind: 'identity-token'; token: string };
 
 /** Where credentials come from, in order: explicit inputs, docker config, GitHub token. */
 export interface CredentialOptions {
@@ -23,7 +22,10 @@ export interface CredentialOptions {
 }
 
 interface DockerConfig {
-  auths?: Record<string, { auth?: string; username?: string; password?: string; identitytoken?: string }>;
+  auths?: Record<
+    string,
+    { auth?: string; username?: string; password?: string; identitytoken?: string }
+  >;
   credHelpers?: Record<string, string>;
   credsStore?: string;
 }
@@ -52,6 +54,7 @@ export async function resolveCredentials(
 
   if (registry === 'ghcr.io' && options.githubToken) {
     mask(options.githubToken);
+    mask(Buffer.from(`github-actions:${options.githubToken}`).toString('base64'));
     return { kind: 'basic', username: 'github-actions', password: options.githubToken };
   }
   return undefined;
@@ -60,10 +63,16 @@ export async function resolveCredentials(
 /** Keys under which docker config files store a registry's entry. */
 export function configKeys(registry: string): string[] {
   const keys = [registry, `https://${registry}`, `http://${registry}`, `https://${registry}/v1/`];
-  if (registry === DOCKER_HUB || registry === DOCKER_HUB_API_HOST || registry === 'index.docker.io') {
+  if (isDockerHub(registry)) {
     keys.push(DOCKER_HUB_LEGACY_KEY, 'index.docker.io', DOCKER_HUB);
   }
   return keys;
+}
+
+function isDockerHub(registry: string): boolean {
+  return (
+    registry === DOCKER_HUB || registry === DOCKER_HUB_API_HOST || registry === 'index.docker.io'
+  );
 }
 
 async function readDockerConfig(dir?: string): Promise<DockerConfig | undefined> {
@@ -131,7 +140,9 @@ async function fromHelpers(
       .find((name) => name !== undefined) ?? config.credsStore;
   if (!helper) return undefined;
 
-  const reply = await runHelper(helper, registry);
+  // Docker stores Docker Hub credentials in helpers under the legacy index URL, not the host.
+  const serverUrl = isDockerHub(registry) ? DOCKER_HUB_LEGACY_KEY : registry;
+  const reply = await runHelper(helper, serverUrl);
   if (!reply) return undefined;
   mask(reply.Secret);
   if (reply.Username === '<token>') return { kind: 'identity-token', token: reply.Secret };
@@ -153,9 +164,12 @@ function runHelper(
         // Helpers print "credentials not found" and exit 1 when they hold nothing for the host.
         if (error && /not found/i.test(stdout)) return resolve(undefined);
         if (error) {
-          const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'is not installed' : 'failed';
+          const reason =
+            (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'is not installed' : 'failed';
           return reject(
-            new ConfigError(`credential helper ${program} ${reason} for ${registry}: install it or remove it from the docker config`),
+            new ConfigError(
+              `credential helper ${program} ${reason} for ${registry}: install it or remove it from the docker config`,
+            ),
           );
         }
         try {
@@ -165,7 +179,11 @@ function runHelper(
           }
           resolve({ Username: reply.Username, Secret: reply.Secret });
         } catch {
-          reject(new ConfigError(`credential helper ${program} returned an unreadable reply for ${registry}`));
+          reject(
+            new ConfigError(
+              `credential helper ${program} returned an unreadable reply for ${registry}`,
+            ),
+          );
         }
       },
     );

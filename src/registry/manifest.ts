@@ -1,4 +1,5 @@
 import { isDigest } from '../digest.js';
+import { decodeUtf8Strict, JsonFormatError, parseStrictJson } from './json.js';
 
 /** Manifest media types this tool reads (OCI image spec 1.1, Docker image manifest v2.2). */
 export const MediaType = {
@@ -46,27 +47,18 @@ export function isIndex(mediaType: string): boolean {
 
 /**
  * Parses manifest bytes. The media type comes from the body's `mediaType` field, else from the
- * response's Content-Type. Throws ManifestFormatError when the document is not a manifest.
+ * response's Content-Type. Throws ManifestFormatError when the document is not a manifest, is not
+ * strict JSON (invalid UTF-8, duplicate keys), or declares a manifest type that differs from the
+ * manifest type in the Content-Type.
  */
 export function parseManifest(bytes: Buffer, contentType?: string): Manifest {
-  let document: unknown;
-  try {
-    document = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    throw new ManifestFormatError('the body is not JSON');
-  }
-  if (!isObject(document)) throw new ManifestFormatError('the body is not a JSON object');
+  const document = readDocument(bytes);
   if (document.schemaVersion !== 2) {
-    throw new ManifestFormatError(`schemaVersion is ${JSON.stringify(document.schemaVersion)}, not 2`);
+    const shown = document.schemaVersion === undefined ? 'missing' : quote(document.schemaVersion);
+    throw new ManifestFormatError(`schemaVersion is ${shown}, not 2`);
   }
 
-  const declared = typeof document.mediaType === 'string' ? document.mediaType : undefined;
-  const served = contentType?.split(';')[0]?.trim();
-  const mediaType = declared ?? (served && served in REVERSE_MEDIA_TYPES ? served : undefined);
-  if (!mediaType) {
-    throw new ManifestFormatError('it has no mediaType and the Content-Type names no manifest type');
-  }
-
+  const mediaType = resolveMediaType(document.mediaType, contentType);
   const manifest: Manifest = {
     schemaVersion: 2,
     mediaType,
@@ -76,13 +68,47 @@ export function parseManifest(bytes: Buffer, contentType?: string): Manifest {
   if (document.config !== undefined) manifest.config = descriptor(document.config, 'config');
   if (document.subject !== undefined) manifest.subject = descriptor(document.subject, 'subject');
   if (typeof document.artifactType === 'string') manifest.artifactType = document.artifactType;
-  if (document.annotations !== undefined) manifest.annotations = annotations(document.annotations, 'annotations');
+  if (document.annotations !== undefined)
+    manifest.annotations = annotations(document.annotations, 'annotations');
   return manifest;
 }
 
-const REVERSE_MEDIA_TYPES: Record<string, true> = Object.fromEntries(
-  Object.values(MediaType).map((type) => [type, true]),
-);
+const MANIFEST_TYPES = new Set<string>(Object.values(MediaType));
+
+function readDocument(bytes: Buffer): Record<string, unknown> {
+  let document: unknown;
+  try {
+    document = parseStrictJson(decodeUtf8Strict(bytes));
+  } catch (error) {
+    if (!(error instanceof JsonFormatError)) throw error;
+    throw new ManifestFormatError(`the body is not strict JSON: ${error.message}`);
+  }
+  if (!isObject(document)) throw new ManifestFormatError('the body is not a JSON object');
+  return document;
+}
+
+function resolveMediaType(declared: unknown, contentType: string | undefined): string {
+  if (declared !== undefined && typeof declared !== 'string') {
+    throw new ManifestFormatError('"mediaType" is not a string');
+  }
+  const served = contentType?.split(';')[0]?.trim();
+  const servedType = served !== undefined && MANIFEST_TYPES.has(served) ? served : undefined;
+
+  // A registry that serves one manifest type under another's name is broken or tampered with.
+  if (declared !== undefined && servedType !== undefined && declared !== servedType) {
+    throw new ManifestFormatError(
+      `"mediaType" is ${quote(declared)} but the Content-Type is ${servedType}`,
+    );
+  }
+
+  const mediaType = declared ?? servedType;
+  if (!mediaType) {
+    throw new ManifestFormatError(
+      'it has no mediaType and the Content-Type names no manifest type',
+    );
+  }
+  return mediaType;
+}
 
 function descriptorList(value: unknown, field: string): Descriptor[] {
   if (value === undefined || value === null) return [];
@@ -94,7 +120,8 @@ function descriptorList(value: unknown, field: string): Descriptor[] {
 export function descriptor(value: unknown, field: string): Descriptor {
   if (!isObject(value)) throw new ManifestFormatError(`"${field}" is not an object`);
   const { mediaType, digest, size } = value;
-  if (typeof mediaType !== 'string') throw new ManifestFormatError(`"${field}.mediaType" is missing`);
+  if (typeof mediaType !== 'string')
+    throw new ManifestFormatError(`"${field}.mediaType" is missing`);
   if (typeof digest !== 'string' || !isDigest(digest)) {
     throw new ManifestFormatError(`"${field}.digest" is not a sha256 or sha512 digest`);
   }
@@ -103,7 +130,8 @@ export function descriptor(value: unknown, field: string): Descriptor {
   }
 
   const result: Descriptor = { mediaType, digest, size };
-  if (value.annotations !== undefined) result.annotations = annotations(value.annotations, `${field}.annotations`);
+  if (value.annotations !== undefined)
+    result.annotations = annotations(value.annotations, `${field}.annotations`);
   if (typeof value.artifactType === 'string') result.artifactType = value.artifactType;
   return result;
 }
@@ -112,10 +140,18 @@ function annotations(value: unknown, field: string): Record<string, string> {
   if (!isObject(value)) throw new ManifestFormatError(`"${field}" is not an object`);
   const result: Record<string, string> = {};
   for (const [key, item] of Object.entries(value)) {
-    if (typeof item !== 'string') throw new ManifestFormatError(`"${field}.${key}" is not a string`);
+    if (typeof item !== 'string') {
+      throw new ManifestFormatError(`"${field}" value of key ${quote(key)} is not a string`);
+    }
     result[key] = item;
   }
   return result;
+}
+
+/** Returns a value as escaped JSON of at most 80 characters, so messages stay on one line. */
+function quote(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
