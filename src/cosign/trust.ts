@@ -13,7 +13,7 @@ import type { TrustedRootProvider } from './policy.js';
 /** Media type prefix shared by all `trusted_root.json` versions (0.1 and later). */
 const TRUSTED_ROOT_MEDIA_TYPE = 'application/vnd.dev.sigstore.trustedroot';
 
-/** Folder under `cacheDir` that holds the TUF metadata and targets. */
+/** Folder under `cacheDir` that contains the TUF metadata and targets. */
 const TUF_CACHE_FOLDER = 'sigstore-tuf';
 
 export interface TrustedRootOptions {
