@@ -59,51 +59,62 @@ export async function checkImage(input: string, options: CheckOptions): Promise<
     message: '',
   };
 
-  let reference: ImageReference;
+  let target: Target;
   try {
-    reference = parseReference(input);
-    result.digest = await resolveDigest(reference, options.client, logger);
+    target = await resolveTarget(parseReference(input), options, logger);
+    result.digest = target.digest;
   } catch (error) {
     result.message = describeLookupError(error, 'resolving the image digest');
     return result;
   }
 
-  const repo = options.signatureRepository ?? {
-    registry: reference.registry,
-    apiHost: reference.apiHost,
-    repository: reference.repository,
-  };
-  if (options.signatureFormat !== 'bundle') result.signatureTag = signatureTag(result.digest) ?? '';
-  const { attempts, lookupErrors, notes } = await collectAttempts(
-    result.digest,
-    repo,
-    options,
-    logger,
-  );
+  if (options.signatureFormat !== 'bundle') result.signatureTag = signatureTag(target.digest) ?? '';
+  const { attempts, lookupErrors, notes } = await collectAttempts(target, options, logger);
   return decide(result, attempts, lookupErrors, notes);
 }
 
-async function resolveDigest(
-  reference: ImageReference,
-  client: RegistryClient,
-  logger: Logger,
-): Promise<string> {
-  // A digest reference is the identity itself; fetching the manifest would prove nothing more.
-  if (reference.digest !== undefined) return reference.digest;
+/** The image being checked: its digest, where it lives and where its signatures live. */
+interface Target {
+  digest: string;
+  image: RepositoryRef;
+  signatures: RepositoryRef;
+  /** Returns the image manifest bytes, fetching them once for a digest reference. */
+  loadManifest: () => Promise<Buffer>;
+}
 
-  const repo = {
+async function resolveTarget(
+  reference: ImageReference,
+  options: CheckOptions,
+  logger: Logger,
+): Promise<Target> {
+  const image = {
     registry: reference.registry,
     apiHost: reference.apiHost,
     repository: reference.repository,
   };
-  const manifest = await client.getManifest(repo, reference.tag ?? 'latest');
-  logger.info(`Resolved ${reference.input} to ${manifest.digest}`);
-  return manifest.digest;
+  const signatures = options.signatureRepository ?? image;
+
+  // A digest reference is the identity itself: no request is needed to resolve it.
+  if (reference.digest !== undefined) {
+    const digest = reference.digest;
+    let manifest: Promise<Buffer> | undefined;
+    const loadManifest = () =>
+      (manifest ??= options.client.getManifest(image, digest).then((fetched) => fetched.bytes));
+    return { digest, image, signatures, loadManifest };
+  }
+
+  const fetched = await options.client.getManifest(image, reference.tag ?? 'latest');
+  logger.info(`Resolved ${reference.input} to ${fetched.digest}`);
+  return {
+    digest: fetched.digest,
+    image,
+    signatures,
+    loadManifest: () => Promise.resolve(fetched.bytes),
+  };
 }
 
 async function collectAttempts(
-  digest: string,
-  repo: RepositoryRef,
+  target: Target,
   options: CheckOptions,
   logger: Logger,
 ): Promise<{ attempts: Attempt[]; lookupErrors: string[]; notes: string[] }> {
@@ -112,14 +123,14 @@ async function collectAttempts(
   const notes: string[] = [];
 
   if (options.signatureFormat !== 'bundle') {
-    const tag = signatureTag(digest);
+    const tag = signatureTag(target.digest);
     if (tag === undefined) {
       notes.push(
-        `a ${digest.split(':')[0]} image digest has no legacy .sig tag, since the tag would exceed 128 characters`,
+        `a ${target.digest.split(':')[0]} image digest has no legacy .sig tag, since the tag would exceed 128 characters`,
       );
     } else {
       try {
-        attempts.push(...(await legacyAttempts(digest, repo, tag, options, logger)));
+        attempts.push(...(await legacyAttempts(target, tag, options, logger)));
       } catch (error) {
         lookupErrors.push(describeLookupError(error, `reading signature tag ${tag}`));
       }
@@ -131,7 +142,7 @@ async function collectAttempts(
     !attempts.some((attempt) => attempt.status === 'verified')
   ) {
     try {
-      attempts.push(...(await bundleAttempts(digest, repo, options, logger)));
+      attempts.push(...(await bundleAttempts(target, options, logger)));
     } catch (error) {
       lookupErrors.push(describeLookupError(error, 'listing referrers'));
     }
@@ -140,20 +151,20 @@ async function collectAttempts(
 }
 
 async function legacyAttempts(
-  digest: string,
-  repo: RepositoryRef,
+  target: Target,
   tag: string,
   options: CheckOptions,
   logger: Logger,
 ): Promise<Attempt[]> {
-  const signatures = await fetchLegacySignatures(options.client, repo, tag);
+  const signatures = await fetchLegacySignatures(options.client, target.signatures, tag);
   if (!signatures.found) {
-    logger.info(`No signature tag ${tag} in ${repo.repository}`);
+    logger.info(`No signature tag ${tag} in ${target.signatures.repository}`);
     return [];
   }
   logger.info(`Found ${signatures.layers.length} signature layer(s) at ${tag}`);
-  if (signatures.skipped > 0)
+  if (signatures.skipped > 0) {
     logger.debug(`Skipped ${signatures.skipped} layer(s) of other media types at ${tag}`);
+  }
 
   const attempts: Attempt[] = [];
   for (const read of signatures.layers) {
@@ -164,7 +175,7 @@ async function legacyAttempts(
     }
     const signature = read.layer.signature.replace(/\s+/g, '');
     try {
-      const verified = await verifyLegacyLayer(read.layer, digest, options.policy);
+      const verified = await verifyLegacyLayer(read.layer, target.digest, options.policy);
       attempts.push({ ...base, signature, status: success(options.policy), message: '', verified });
     } catch (error) {
       attempts.push({ ...base, signature, ...failure(error) });
@@ -175,11 +186,11 @@ async function legacyAttempts(
 }
 
 async function bundleAttempts(
-  digest: string,
-  repo: RepositoryRef,
+  target: Target,
   options: CheckOptions,
   logger: Logger,
 ): Promise<Attempt[]> {
+  const { digest, signatures: repo } = target;
   const referrers = await fetchReferrers(options.client, repo, digest, BUNDLE_MEDIA_TYPE_PREFIX);
   const where = referrers.source === 'api' ? 'the referrers API' : `referrers tag ${referrers.tag}`;
   logger.info(`Found ${referrers.descriptors.length} Sigstore bundle(s) through ${where}`);
@@ -193,7 +204,7 @@ async function bundleAttempts(
       continue;
     }
     try {
-      const verified = await verifyBundle(read.bundle, digest, options.policy);
+      const verified = await verifyBundle(read.bundle, digest, options.policy, target.loadManifest);
       attempts.push({
         ...base,
         signature: verified.signature,

@@ -60,6 +60,11 @@ export async function run(settings: Settings, hooks: RunHooks = {}): Promise<Ima
   if (settings.githubToken) onSecret(settings.githubToken);
 
   const policy = buildPolicy(settings, hooks.cacheDir);
+  // Keyless checks always need the trust root, and a given trusted-root file is a setting to
+  // check up front: either failure ends the run with one message before any registry request.
+  if (policy.kind === 'keyless' || (policy.kind === 'key' && settings.trustedRoot)) {
+    await policy.trustedRoot();
+  }
   const signatureRepository = parseSignatureRepository(settings.signatureRepository);
   if (settings.images.length === 0) {
     throw new ConfigError('no images were given: set images to one or more image references');
@@ -84,6 +89,7 @@ export async function run(settings: Settings, hooks: RunHooks = {}): Promise<Ima
   const results: ImageResult[] = [];
   try {
     for (const image of settings.images) {
+      client.setDeadline(Date.now() + settings.timeoutSeconds * 1000);
       const options = {
         client,
         policy,

@@ -1,16 +1,17 @@
 import { VerificationError } from '../errors.js';
 import { decodeSignature, verifyWithKey } from './keys.js';
+import { CERTIFICATE_ANNOTATION } from './keyless.js';
 import { checkPayload, parsePayload } from './payload.js';
 import type { KeyPolicy, SignatureLayer, VerificationPolicy, VerifiedSignature } from './policy.js';
 import {
+  IGNORE_TLOG_NOTE,
   inspectImageBundle,
   verifyImageBundle,
   verifyLegacyKeyless,
   verifyLegacyTlogForKey,
 } from './sigstore.js';
 
-/** Annotation that carries the Fulcio certificate of a keyless legacy signature. */
-export const CERTIFICATE_ANNOTATION = 'dev.sigstore.cosign/certificate';
+const NOTHING_VERIFIED = 'no public key or identity was given, so nothing was verified';
 
 /**
  * Checks one legacy signature layer against the image digest and the policy. Throws
@@ -64,7 +65,7 @@ async function verifyLegacyWithKey(
   checkPayload(parsePayload(layer.payload), imageDigest);
 
   if (policy.ignoreTlog) {
-    return { tlog: 'skipped', notes: ['the transparency log was not checked (ignore-tlog)'] };
+    return { tlog: 'skipped', notes: [IGNORE_TLOG_NOTE] };
   }
   const tlog = await verifyLegacyTlogForKey(layer, policy);
   if (tlog.tlog === 'absent') {
@@ -73,19 +74,24 @@ async function verifyLegacyWithKey(
   return tlog;
 }
 
-/** Checks one Sigstore bundle against the image digest and the policy. */
+/**
+ * Checks one Sigstore bundle against the image digest and the policy. `loadManifest` returns the
+ * image manifest bytes, which only a message-signature bundle needs, since it signs those bytes.
+ */
 export async function verifyBundle(
   bundle: unknown,
   imageDigest: string,
   policy: VerificationPolicy,
+  loadManifest: () => Promise<Buffer>,
 ): Promise<VerifiedSignature & { signature: string }> {
   if (policy.kind === 'presence') {
     const { signature } = inspectImageBundle(bundle, imageDigest);
-    return {
-      signature,
-      tlog: 'absent',
-      notes: ['no public key or identity was given, so nothing was verified'],
-    };
+    return { signature, tlog: 'absent', notes: [NOTHING_VERIFIED] };
   }
-  return verifyImageBundle(bundle, imageDigest, policy);
+  const manifest = isMessageSignature(bundle) ? await loadManifest() : undefined;
+  return verifyImageBundle(bundle, imageDigest, policy, manifest);
+}
+
+function isMessageSignature(bundle: unknown): boolean {
+  return typeof bundle === 'object' && bundle !== null && 'messageSignature' in bundle;
 }

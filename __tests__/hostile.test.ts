@@ -1,0 +1,126 @@
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { run, type Settings } from '../src/run.js';
+import { simpleSigningPayload } from './helpers/cosign.js';
+import {
+  fixed,
+  stallBeforeHeaders,
+  startFaultServer,
+  type FaultServer,
+} from './helpers/fault-proxy.js';
+import { sha256 } from './helpers/registry.js';
+
+const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+const SIMPLE_SIGNING = 'application/vnd.dev.cosign.simplesigning.v1+json';
+const DIGEST = `sha256:${'a'.repeat(64)}`;
+const SIG_PATH = `/v2/app/manifests/sha256-${'a'.repeat(64)}.sig`;
+
+const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+
+function settings(server: FaultServer, extra: Partial<Settings> = {}): Settings {
+  return {
+    images: [`${server.host}/app@${DIGEST}`],
+    publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    signatureDigestAlgorithm: 'sha256',
+    signatureFormat: 'legacy',
+    insecureRegistries: [],
+    identity: {},
+    ignoreSct: false,
+    ignoreTlog: false,
+    timeoutSeconds: 30,
+    dockerConfigDir: mkdtempSync(join(tmpdir(), 'no-docker-config-')),
+    ...extra,
+  };
+}
+
+/** Serves a `.sig` manifest with the given layers, and the payload blob they all point at. */
+function serveSignature(
+  server: FaultServer,
+  payload: Buffer,
+  layerCount: number,
+  signature: string,
+): void {
+  const layer = {
+    mediaType: SIMPLE_SIGNING,
+    digest: sha256(payload),
+    size: payload.length,
+    annotations: { 'dev.cosignproject.cosign/signature': signature },
+  };
+  const manifest = JSON.stringify({
+    schemaVersion: 2,
+    mediaType: OCI_MANIFEST,
+    config: {
+      mediaType: 'application/vnd.oci.image.config.v1+json',
+      digest: sha256('{}'),
+      size: 2,
+    },
+    layers: Array.from({ length: layerCount }, () => layer),
+  });
+  server.route(SIG_PATH, fixed(200, manifest, { 'content-type': OCI_MANIFEST }));
+  server.route(`/v2/app/blobs/${sha256(payload)}`, fixed(200, payload));
+}
+
+describe('run against hostile registry replies', () => {
+  let server: FaultServer;
+
+  beforeEach(async () => {
+    server = await startFaultServer();
+  });
+
+  afterEach(async () => {
+    await server.stop();
+  });
+
+  it('verifies the well-formed baseline', async () => {
+    const payload = simpleSigningPayload(DIGEST, 'app');
+    serveSignature(server, payload, 1, sign('sha256', payload, privateKey).toString('base64'));
+
+    const [result] = await run(settings(server));
+    expect(result?.status).toBe('verified');
+  });
+
+  it('rejects a .sig manifest with 5,000 layers', async () => {
+    const payload = simpleSigningPayload(DIGEST, 'app');
+    serveSignature(server, payload, 5000, sign('sha256', payload, privateKey).toString('base64'));
+
+    const [result] = await run(settings(server));
+    expect(result?.status).toBe('error');
+    expect(result?.message).toContain('has 5000 layers, over the limit of 1000');
+  });
+
+  it('reports error for a signature annotation that is not base64', async () => {
+    const payload = simpleSigningPayload(DIGEST, 'app');
+    serveSignature(server, payload, 1, '%%% not base64 %%%');
+
+    const [result] = await run(settings(server));
+    expect(result?.status).toBe('error');
+    expect(result?.message).toBe('the signature annotation is not valid base64');
+  });
+
+  it('reports error for a payload blob that does not hash to its descriptor', async () => {
+    const payload = simpleSigningPayload(DIGEST, 'app');
+    serveSignature(server, payload, 1, sign('sha256', payload, privateKey).toString('base64'));
+    server.route(
+      `/v2/app/blobs/${sha256(payload)}`,
+      fixed(200, Buffer.from(payload.toString().replace('app', 'apq'))),
+    );
+
+    const [result] = await run(settings(server));
+    expect(result?.status).toBe('error');
+    expect(result?.message).toContain('but its descriptor says');
+  });
+
+  it('ends a stalled image at the timeout and still reports the next image', async () => {
+    server.route(SIG_PATH, stallBeforeHeaders);
+    const images = [`${server.host}/app@${DIGEST}`, `${server.host}/other@${DIGEST}`];
+
+    const results = await run(settings(server, { images, timeoutSeconds: 1 }));
+    expect(results).toHaveLength(2);
+    expect(results[0]?.status).toBe('error');
+    expect(results[0]?.message).toContain('time limit for this image ran out');
+    expect(results[1]?.status).toBe('missing');
+  });
+});
