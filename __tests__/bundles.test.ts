@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run, type Settings } from '../src/run.js';
 import {
@@ -25,6 +22,7 @@ import {
   type KeyPair,
   type TestSigstore,
 } from './helpers/sigstore-fixtures.js';
+import { testSettings } from './helpers/settings.js';
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 
@@ -44,20 +42,8 @@ describe.skipIf(registrySkipReason)('Sigstore bundles through the referrers tag 
   });
 
   function settings(images: string[], extra: Partial<Settings> = {}): Settings {
-    return {
-      images,
-      publicKey: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-      signatureDigestAlgorithm: 'sha256',
-      signatureFormat: 'auto',
-      insecureRegistries: [],
-      identity: {},
-      ignoreSct: false,
-      ignoreTlog: false,
-      timeoutSeconds: 60,
-      trustedRoot: sigstore.trustedRootPath,
-      dockerConfigDir: mkdtempSync(join(tmpdir(), 'no-docker-config-')),
-      ...extra,
-    };
+    const publicKey = keys.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    return testSettings(images, { publicKey, trustedRoot: sigstore.trustedRootPath, ...extra });
   }
 
   /** Pushes an image and attaches bundles made for its digest, listed in the fallback tag. */

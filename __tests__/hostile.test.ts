@@ -1,7 +1,4 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { run, type Settings } from '../src/run.js';
 import { simpleSigningPayload } from './helpers/cosign.js';
@@ -12,6 +9,7 @@ import {
   type FaultServer,
 } from './helpers/fault-proxy.js';
 import { sha256 } from './helpers/registry.js';
+import { testSettings } from './helpers/settings.js';
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const SIMPLE_SIGNING = 'application/vnd.dev.cosign.simplesigning.v1+json';
@@ -21,19 +19,14 @@ const SIG_PATH = `/v2/app/manifests/sha256-${'a'.repeat(64)}.sig`;
 const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 
 function settings(server: FaultServer, extra: Partial<Settings> = {}): Settings {
-  return {
-    images: [`${server.host}/app@${DIGEST}`],
-    publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-    signatureDigestAlgorithm: 'sha256',
+  const key = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const images = [`${server.host}/app@${DIGEST}`];
+  return testSettings(images, {
+    publicKey: key,
     signatureFormat: 'legacy',
-    insecureRegistries: [],
-    identity: {},
-    ignoreSct: false,
-    ignoreTlog: false,
     timeoutSeconds: 30,
-    dockerConfigDir: mkdtempSync(join(tmpdir(), 'no-docker-config-')),
     ...extra,
-  };
+  });
 }
 
 /** Serves a `.sig` manifest with the given layers, and the payload blob they all point at. */

@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IdentityPolicy } from '../src/cosign/policy.js';
@@ -17,24 +15,14 @@ import {
   type TestSigstore,
 } from './helpers/sigstore-fixtures.js';
 import { pushBundleManifest, pushReferrersIndex } from './helpers/cosign.js';
+import { testSettings } from './helpers/settings.js';
 
 const KEYLESS_DIGEST = 'sha256:0489474da8ea22426ece86ace6c1c0026ab2fd3cdfbbd62b7e94650266c37d9a';
 const IDENTITY = 'https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.0.0';
 const ISSUER = 'https://token.actions.githubusercontent.com';
 
 function settings(images: string[], trustedRoot: string, identity: IdentityPolicy): Settings {
-  return {
-    images,
-    signatureDigestAlgorithm: 'sha256',
-    signatureFormat: 'auto',
-    insecureRegistries: [],
-    identity,
-    ignoreSct: false,
-    ignoreTlog: false,
-    timeoutSeconds: 60,
-    trustedRoot,
-    dockerConfigDir: mkdtempSync(join(tmpdir(), 'no-docker-config-')),
-  };
+  return testSettings(images, { trustedRoot, identity });
 }
 
 describe.skipIf(registrySkipReason ?? realFixturesSkipReason)(
@@ -69,7 +57,7 @@ describe.skipIf(registrySkipReason ?? realFixturesSkipReason)(
       expect(result?.status).toBe('verified');
       expect(result?.signer?.identity).toBe('mitr@redhat.com');
       expect(result?.signer?.issuer).toBe('https://github.com/login/oauth');
-      expect(buildSummary(results, false)).toContain(
+      expect(buildSummary(results, { warnOnly: false })).toContain(
         'mitr@redhat.com, issuer https://github.com/login/oauth',
       );
     });

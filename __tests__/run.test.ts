@@ -1,6 +1,5 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/errors.js';
@@ -16,6 +15,7 @@ import {
   startRegistry,
   type TestRegistry,
 } from './helpers/registry.js';
+import { testSettings } from './helpers/settings.js';
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
@@ -24,18 +24,7 @@ const CERT_MANAGER_DIGEST =
   'sha256:e1642bf8e93357165c9f0b027397ce79fdbda8cd609ee048c69284da01401c6c';
 
 function settings(images: string[], extra: Partial<Settings> = {}): Settings {
-  return {
-    images,
-    signatureDigestAlgorithm: 'sha256',
-    signatureFormat: 'legacy',
-    insecureRegistries: [],
-    identity: {},
-    ignoreSct: false,
-    ignoreTlog: false,
-    timeoutSeconds: 60,
-    dockerConfigDir: mkdtempSync(join(tmpdir(), 'no-docker-config-')),
-    ...extra,
-  };
+  return testSettings(images, { signatureFormat: 'legacy', ...extra });
 }
 
 function pem(key: KeyObject): string {

@@ -84704,7 +84704,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 
 
-/** The action: reads inputs, checks every image, writes outputs, summary and annotations. */
+/** Runs the action: reads inputs, checks every image, writes outputs, summary and annotations. */
 async function main() {
     try {
         const { settings, warnOnly } = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .readInputs */ .K)();
@@ -84722,7 +84722,11 @@ async function main() {
             if (annotation)
                 _actions_core__WEBPACK_IMPORTED_MODULE_0__[annotation.level](annotation.message, { title: annotation.title });
         }
-        await writeSummary((0,_report_js__WEBPACK_IMPORTED_MODULE_3__/* .buildSummary */ .fR)(results, warnOnly));
+        await writeSummary((0,_report_js__WEBPACK_IMPORTED_MODULE_3__/* .buildSummary */ .fR)(results, {
+            warnOnly,
+            ignoreTlog: settings.ignoreTlog,
+            ignoreSct: settings.ignoreSct,
+        }));
         if (!(0,_report_js__WEBPACK_IMPORTED_MODULE_3__/* .allPassed */ .OE)(results) && !warnOnly) {
             _actions_core__WEBPACK_IMPORTED_MODULE_0__.setFailed('one or more images failed the signature check; see the job summary');
         }
@@ -84782,18 +84786,29 @@ function buildOutputs(results) {
         results: JSON.stringify(results),
     };
 }
-/** Returns the annotation for a result, or undefined for `verified` and `present`. */
+/**
+ * Returns the annotation for a result: an error (a warning with warn-only) for a failed image,
+ * a warning for `present`, since nothing was verified, and none for `verified`.
+ */
 function buildAnnotation(result, warnOnly) {
-    if (result.status === 'verified' || result.status === 'present')
+    if (result.status === 'verified')
         return undefined;
+    if (result.status === 'present') {
+        return {
+            level: 'warning',
+            title: `Signature not verified: ${result.image}`,
+            message: 'a signature naming this digest exists, but no public-key or certificate identity was given to verify it',
+        };
+    }
     return {
         level: warnOnly ? 'warning' : 'error',
         title: `Signature ${result.status}: ${result.image}`,
         message: oneLine(result.message),
     };
 }
-/** Builds the job summary as Markdown: one table row per image, then who signed. */
-function buildSummary(results, warnOnly) {
+/** Builds the job summary as Markdown: a headline, warnings, then one table row per image. */
+function buildSummary(results, options) {
+    const { warnOnly } = options;
     const passed = allPassed(results);
     const headline = passed
         ? `All ${results.length} image(s) passed the signature check.`
@@ -84806,11 +84821,20 @@ function buildSummary(results, warnOnly) {
         cell(signedBy(result)),
         cell(result.message),
     ].join(' | '));
+    const warnings = [];
+    if (options.ignoreTlog)
+        warnings.push('> [!WARNING]\n> ignore-tlog is set: transparency-log entries were not checked.');
+    if (options.ignoreSct)
+        warnings.push('> [!WARNING]\n> ignore-sct is set: certificate transparency was not checked.');
+    if (results.some((result) => result.status === 'present')) {
+        warnings.push('> [!WARNING]\n> No public-key or certificate identity was given: signatures were found but not verified.');
+    }
     return [
         '## Container image signatures',
         '',
         headline,
         '',
+        ...warnings.flatMap((warning) => [warning, '']),
         '| Image | Digest | Signature tag | Status | Signed by | Reason |',
         '| --- | --- | --- | --- | --- | --- |',
         ...rows.map((row) => `| ${row} |`),
@@ -84856,9 +84880,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: external "node:crypto"
@@ -86302,7 +86323,7 @@ async function readBundle(client, repo, digest, descriptor) {
 
 /** Media type of a legacy cosign signature layer (the simple-signing payload). */
 const SIMPLE_SIGNING_MEDIA_TYPE = 'application/vnd.dev.cosign.simplesigning.v1+json';
-/** Layer annotation that holds the base64 signature. */
+/** Layer annotation that contains the base64 signature. */
 const SIGNATURE_ANNOTATION = 'dev.cosignproject.cosign/signature';
 /** A `.sig` manifest with more layers is rejected; cosign applies the same limit. */
 const MAX_SIGNATURE_LAYERS = 1000;
@@ -87435,7 +87456,10 @@ function isMessageSignature(bundle) {
 
 
 
-/** Resolves the image digest, finds its signatures and checks them. Never throws. */
+/**
+ * Resolves the image digest, finds its signatures and checks them. Every failure becomes the
+ * result's status and message, so one image cannot stop the others.
+ */
 async function checkImage(input, options) {
     const logger = options.logger ?? silentLogger;
     const result = {
@@ -87602,16 +87626,8 @@ function decide(result, attempts, lookupErrors, notes) {
         const how = best.format === 'bundle' ? 'Sigstore bundle' : 'simple-signing signature';
         const by = signer ? ` by ${signer.identity} (${signer.issuer})` : '';
         const verb = best.status === 'verified' ? 'verified' : 'found';
-        return {
-            ...result,
-            status: best.status,
-            signatureTag: best.signatureTag,
-            signature: best.signature,
-            source: best.source,
-            format: best.format,
-            signer,
-            message: [`${how} ${verb}${by}`, ...caveats].join('; '),
-        };
+        const message = [`${how} ${verb}${by}`, ...caveats].join('; ');
+        return { ...fromAttempt(result, best, message), signer };
     }
     // With nothing verified, a lookup that failed could have hidden a valid signature: report it.
     if (lookupErrors.length > 0 && !attempts.some((attempt) => attempt.status === 'mismatch')) {
@@ -87624,15 +87640,7 @@ function decide(result, attempts, lookupErrors, notes) {
     if (best) {
         const others = attempts.length > 1 ? ` (${attempts.length} signatures checked, none passed)` : '';
         const lookups = lookupErrors.length > 0 ? `; ${lookupErrors.join('; ')}` : '';
-        return {
-            ...result,
-            status: best.status,
-            signatureTag: best.signatureTag,
-            signature: best.signature,
-            source: best.source,
-            format: best.format,
-            message: `${best.message}${others}${lookups}`,
-        };
+        return fromAttempt(result, best, `${best.message}${others}${lookups}`);
     }
     const detail = notes.length > 0 ? `; ${notes.join('; ')}` : '';
     return {
@@ -87641,9 +87649,23 @@ function decide(result, attempts, lookupErrors, notes) {
         message: `no cosign signature was found for ${result.digest}${detail}`,
     };
 }
+function fromAttempt(result, attempt, message) {
+    return {
+        ...result,
+        status: attempt.status,
+        signatureTag: attempt.signatureTag,
+        signature: attempt.signature,
+        source: attempt.source,
+        format: attempt.format,
+        message,
+    };
+}
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./node_modules/@sigstore/tuf/dist/index.js
 var tuf_dist = __nccwpck_require__(4423);
 ;// CONCATENATED MODULE: ./src/cosign/trust.ts
@@ -87890,7 +87912,6 @@ function runHelper(name, registry) {
 
 
 
-
 const HASH_ALGORITHMS = ['sha256', 'sha384', 'sha512'];
 const FORMATS = ['auto', 'legacy', 'bundle'];
 /**
@@ -87957,7 +87978,7 @@ function buildPolicy(settings, cacheDir) {
     }
     const trustedRoot = cachedTrustedRoot({
         path: settings.trustedRoot,
-        cacheDir: cacheDir ?? (0,external_node_path_.join)(process.env.RUNNER_TOOL_CACHE ?? (0,external_node_os_namespaceObject.tmpdir)(), 'sigstore-tuf'),
+        cacheDir: cacheDir ?? process.env.RUNNER_TOOL_CACHE ?? (0,external_node_os_namespaceObject.tmpdir)(),
     });
     const hasIdentity = Object.values(settings.identity).some((value) => value !== undefined && value !== '');
     if (settings.publicKey) {

@@ -109,7 +109,7 @@ async function waitForRegistry(url) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
-  throw new Error(`the registry did not answer at ${url} within 15 s`);
+  throw new Error(`the registry did not respond at ${url} within 15 s`);
 }
 
 function freePort() {

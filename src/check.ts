@@ -10,7 +10,7 @@ import { verifyBundle, verifyLegacyLayer } from './cosign/verify.js';
 /** Outcome for one image, in the order of preference when several signatures exist. */
 export type Status = 'verified' | 'present' | 'mismatch' | 'error' | 'missing';
 
-/** Which signature formats to look for. */
+/** Signature formats to look for. */
 export type SignatureFormat = 'auto' | 'legacy' | 'bundle';
 
 /** The result for one image, as written to the `results` output. */
@@ -21,7 +21,7 @@ export interface ImageResult {
   signature: string;
   status: Status;
   message: string;
-  /** Where the deciding signature was found: the `.sig` or fallback tag, or the referrers API. */
+  /** Source of the deciding signature: the `.sig` or fallback tag, or the referrers API. */
   source?: 'tag' | 'referrers';
   format?: 'simplesigning' | 'bundle';
   signer?: Signer;
@@ -30,7 +30,7 @@ export interface ImageResult {
 export interface CheckOptions {
   client: RegistryClient;
   policy: VerificationPolicy;
-  /** Repository that holds the signatures instead of the image's own. */
+  /** Repository that contains the signatures instead of the image's own. */
   signatureRepository?: RepositoryRef;
   signatureFormat: SignatureFormat;
   logger?: Logger;
@@ -47,7 +47,10 @@ interface Attempt {
   verified?: VerifiedSignature;
 }
 
-/** Resolves the image digest, finds its signatures and checks them. Never throws. */
+/**
+ * Resolves the image digest, finds its signatures and checks them. Every failure becomes the
+ * result's status and message, so one image cannot stop the others.
+ */
 export async function checkImage(input: string, options: CheckOptions): Promise<ImageResult> {
   const logger = options.logger ?? silentLogger;
   const result: ImageResult = {
@@ -258,16 +261,8 @@ function decide(
     const how = best.format === 'bundle' ? 'Sigstore bundle' : 'simple-signing signature';
     const by = signer ? ` by ${signer.identity} (${signer.issuer})` : '';
     const verb = best.status === 'verified' ? 'verified' : 'found';
-    return {
-      ...result,
-      status: best.status,
-      signatureTag: best.signatureTag,
-      signature: best.signature,
-      source: best.source,
-      format: best.format,
-      signer,
-      message: [`${how} ${verb}${by}`, ...caveats].join('; '),
-    };
+    const message = [`${how} ${verb}${by}`, ...caveats].join('; ');
+    return { ...fromAttempt(result, best, message), signer };
   }
 
   // With nothing verified, a lookup that failed could have hidden a valid signature: report it.
@@ -282,15 +277,7 @@ function decide(
     const others =
       attempts.length > 1 ? ` (${attempts.length} signatures checked, none passed)` : '';
     const lookups = lookupErrors.length > 0 ? `; ${lookupErrors.join('; ')}` : '';
-    return {
-      ...result,
-      status: best.status,
-      signatureTag: best.signatureTag,
-      signature: best.signature,
-      source: best.source,
-      format: best.format,
-      message: `${best.message}${others}${lookups}`,
-    };
+    return fromAttempt(result, best, `${best.message}${others}${lookups}`);
   }
 
   const detail = notes.length > 0 ? `; ${notes.join('; ')}` : '';
@@ -298,5 +285,17 @@ function decide(
     ...result,
     status: 'missing',
     message: `no cosign signature was found for ${result.digest}${detail}`,
+  };
+}
+
+function fromAttempt(result: ImageResult, attempt: Attempt, message: string): ImageResult {
+  return {
+    ...result,
+    status: attempt.status,
+    signatureTag: attempt.signatureTag,
+    signature: attempt.signature,
+    source: attempt.source,
+    format: attempt.format,
+    message,
   };
 }

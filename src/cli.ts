@@ -144,9 +144,16 @@ async function main(argv: string[]): Promise<number> {
   };
 
   try {
-    const results = await run(toSettings(parsed.values, parsed.images), { logger });
+    const settings = toSettings(parsed.values, parsed.images);
+    const results = await run(settings, { logger });
     process.stdout.write(
-      parsed.values.json ? `${JSON.stringify(results, null, 2)}\n` : buildSummary(results, false),
+      parsed.values.json
+        ? `${JSON.stringify(results, null, 2)}\n`
+        : buildSummary(results, {
+            warnOnly: false,
+            ignoreTlog: settings.ignoreTlog,
+            ignoreSct: settings.ignoreSct,
+          }),
     );
     return allPassed(results) ? 0 : 1;
   } catch (error) {

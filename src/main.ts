@@ -4,7 +4,7 @@ import { readInputs } from './inputs.js';
 import { allPassed, buildAnnotation, buildOutputs, buildSummary } from './report.js';
 import { run } from './run.js';
 
-/** The action: reads inputs, checks every image, writes outputs, summary and annotations. */
+/** Runs the action: reads inputs, checks every image, writes outputs, summary and annotations. */
 async function main(): Promise<void> {
   try {
     const { settings, warnOnly } = readInputs();
@@ -21,7 +21,13 @@ async function main(): Promise<void> {
       const annotation = buildAnnotation(result, warnOnly);
       if (annotation) core[annotation.level](annotation.message, { title: annotation.title });
     }
-    await writeSummary(buildSummary(results, warnOnly));
+    await writeSummary(
+      buildSummary(results, {
+        warnOnly,
+        ignoreTlog: settings.ignoreTlog,
+        ignoreSct: settings.ignoreSct,
+      }),
+    );
 
     if (!allPassed(results) && !warnOnly) {
       core.setFailed('one or more images failed the signature check; see the job summary');

@@ -47,9 +47,20 @@ export function buildOutputs(results: ImageResult[]): Outputs {
   };
 }
 
-/** Returns the annotation for a result, or undefined for `verified` and `present`. */
+/**
+ * Returns the annotation for a result: an error (a warning with warn-only) for a failed image,
+ * a warning for `present`, since nothing was verified, and none for `verified`.
+ */
 export function buildAnnotation(result: ImageResult, warnOnly: boolean): Annotation | undefined {
-  if (result.status === 'verified' || result.status === 'present') return undefined;
+  if (result.status === 'verified') return undefined;
+  if (result.status === 'present') {
+    return {
+      level: 'warning',
+      title: `Signature not verified: ${result.image}`,
+      message:
+        'a signature naming this digest exists, but no public-key or certificate identity was given to verify it',
+    };
+  }
   return {
     level: warnOnly ? 'warning' : 'error',
     title: `Signature ${result.status}: ${result.image}`,
@@ -57,8 +68,16 @@ export function buildAnnotation(result: ImageResult, warnOnly: boolean): Annotat
   };
 }
 
-/** Builds the job summary as Markdown: one table row per image, then who signed. */
-export function buildSummary(results: ImageResult[], warnOnly: boolean): string {
+/** Settings the summary warns about. */
+export interface SummaryOptions {
+  warnOnly: boolean;
+  ignoreTlog?: boolean;
+  ignoreSct?: boolean;
+}
+
+/** Builds the job summary as Markdown: a headline, warnings, then one table row per image. */
+export function buildSummary(results: ImageResult[], options: SummaryOptions): string {
+  const { warnOnly } = options;
   const passed = allPassed(results);
   const headline = passed
     ? `All ${results.length} image(s) passed the signature check.`
@@ -75,11 +94,23 @@ export function buildSummary(results: ImageResult[], warnOnly: boolean): string 
     ].join(' | '),
   );
 
+  const warnings: string[] = [];
+  if (options.ignoreTlog)
+    warnings.push('> [!WARNING]\n> ignore-tlog is set: transparency-log entries were not checked.');
+  if (options.ignoreSct)
+    warnings.push('> [!WARNING]\n> ignore-sct is set: certificate transparency was not checked.');
+  if (results.some((result) => result.status === 'present')) {
+    warnings.push(
+      '> [!WARNING]\n> No public-key or certificate identity was given: signatures were found but not verified.',
+    );
+  }
+
   return [
     '## Container image signatures',
     '',
     headline,
     '',
+    ...warnings.flatMap((warning) => [warning, '']),
     '| Image | Digest | Signature tag | Status | Signed by | Reason |',
     '| --- | --- | --- | --- | --- | --- |',
     ...rows.map((row) => `| ${row} |`),

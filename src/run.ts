@@ -1,5 +1,4 @@
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Dispatcher } from 'undici';
 import { checkImage, type ImageResult, type SignatureFormat } from './check.js';
 import { loadPublicKey } from './cosign/keys.js';
@@ -120,7 +119,7 @@ export function buildPolicy(settings: Settings, cacheDir?: string): Verification
 
   const trustedRoot = cachedTrustedRoot({
     path: settings.trustedRoot,
-    cacheDir: cacheDir ?? join(process.env.RUNNER_TOOL_CACHE ?? tmpdir(), 'sigstore-tuf'),
+    cacheDir: cacheDir ?? process.env.RUNNER_TOOL_CACHE ?? tmpdir(),
   });
   const hasIdentity = Object.values(settings.identity).some(
     (value) => value !== undefined && value !== '',

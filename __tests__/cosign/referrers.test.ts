@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { MockAgent } from 'undici';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { run, type Settings } from '../../src/run.js';
@@ -12,6 +9,7 @@ import {
   type KeyPair,
   type TestSigstore,
 } from '../helpers/sigstore-fixtures.js';
+import { testSettings } from '../helpers/settings.js';
 
 const ORIGIN = 'https://registry.test';
 const REPOSITORY = 'team/app';
@@ -27,7 +25,7 @@ interface Reply {
 
 /**
  * A registry made of MockAgent replies by path, for what distribution 2.8 cannot serve: the
- * referrers API. Unknown paths get 404, as a registry answers for a missing manifest.
+ * referrers API. Unknown paths get 404, as a registry returns for a missing manifest.
  */
 class FakeRegistry {
   readonly agent = new MockAgent();
@@ -137,20 +135,9 @@ describe('referrers discovery', () => {
   });
 
   function settings(extra: Partial<Settings> = {}): Settings {
-    return {
-      images: [`registry.test/${REPOSITORY}:v1`],
-      publicKey: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-      signatureDigestAlgorithm: 'sha256',
-      signatureFormat: 'auto',
-      insecureRegistries: [],
-      identity: {},
-      ignoreSct: false,
-      ignoreTlog: false,
-      timeoutSeconds: 30,
-      trustedRoot: sigstore.trustedRootPath,
-      dockerConfigDir: mkdtempSync(join(tmpdir(), 'no-docker-config-')),
-      ...extra,
-    };
+    const publicKey = keys.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const images = [`registry.test/${REPOSITORY}:v1`];
+    return testSettings(images, { publicKey, trustedRoot: sigstore.trustedRootPath, ...extra });
   }
 
   async function bundleFor(digest: string): Promise<Buffer> {

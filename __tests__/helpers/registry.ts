@@ -45,7 +45,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts the registry and waits until `/v2/` answers. */
+/** Starts the registry and waits until `/v2/` responds. */
 export async function startRegistry(options: RegistryOptions = {}): Promise<TestRegistry> {
   if (!REGISTRY_BINARY) throw new Error(registrySkipReason);
   const dir = mkdtempSync(join(tmpdir(), 'registry-'));

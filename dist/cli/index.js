@@ -56313,8 +56313,15 @@ async function main(argv) {
         warning: (message) => process.stderr.write(`warning: ${message}\n`),
     };
     try {
-        const results = await (0,_run_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)(toSettings(parsed.values, parsed.images), { logger });
-        process.stdout.write(parsed.values.json ? `${JSON.stringify(results, null, 2)}\n` : (0,_report_js__WEBPACK_IMPORTED_MODULE_2__/* .buildSummary */ .fR)(results, false));
+        const settings = toSettings(parsed.values, parsed.images);
+        const results = await (0,_run_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .eF)(settings, { logger });
+        process.stdout.write(parsed.values.json
+            ? `${JSON.stringify(results, null, 2)}\n`
+            : (0,_report_js__WEBPACK_IMPORTED_MODULE_2__/* .buildSummary */ .fR)(results, {
+                warnOnly: false,
+                ignoreTlog: settings.ignoreTlog,
+                ignoreSct: settings.ignoreSct,
+            }));
         return (0,_report_js__WEBPACK_IMPORTED_MODULE_2__/* .allPassed */ .OE)(results) ? 0 : 1;
     }
     catch (error) {
@@ -56429,18 +56436,29 @@ function buildOutputs(results) {
         results: JSON.stringify(results),
     };
 }
-/** Returns the annotation for a result, or undefined for `verified` and `present`. */
+/**
+ * Returns the annotation for a result: an error (a warning with warn-only) for a failed image,
+ * a warning for `present`, since nothing was verified, and none for `verified`.
+ */
 function buildAnnotation(result, warnOnly) {
-    if (result.status === 'verified' || result.status === 'present')
+    if (result.status === 'verified')
         return undefined;
+    if (result.status === 'present') {
+        return {
+            level: 'warning',
+            title: `Signature not verified: ${result.image}`,
+            message: 'a signature naming this digest exists, but no public-key or certificate identity was given to verify it',
+        };
+    }
     return {
         level: warnOnly ? 'warning' : 'error',
         title: `Signature ${result.status}: ${result.image}`,
         message: oneLine(result.message),
     };
 }
-/** Builds the job summary as Markdown: one table row per image, then who signed. */
-function buildSummary(results, warnOnly) {
+/** Builds the job summary as Markdown: a headline, warnings, then one table row per image. */
+function buildSummary(results, options) {
+    const { warnOnly } = options;
     const passed = allPassed(results);
     const headline = passed
         ? `All ${results.length} image(s) passed the signature check.`
@@ -56453,11 +56471,20 @@ function buildSummary(results, warnOnly) {
         cell(signedBy(result)),
         cell(result.message),
     ].join(' | '));
+    const warnings = [];
+    if (options.ignoreTlog)
+        warnings.push('> [!WARNING]\n> ignore-tlog is set: transparency-log entries were not checked.');
+    if (options.ignoreSct)
+        warnings.push('> [!WARNING]\n> ignore-sct is set: certificate transparency was not checked.');
+    if (results.some((result) => result.status === 'present')) {
+        warnings.push('> [!WARNING]\n> No public-key or certificate identity was given: signatures were found but not verified.');
+    }
     return [
         '## Container image signatures',
         '',
         headline,
         '',
+        ...warnings.flatMap((warning) => [warning, '']),
         '| Image | Digest | Signature tag | Status | Signed by | Reason |',
         '| --- | --- | --- | --- | --- | --- |',
         ...rows.map((row) => `| ${row} |`),
@@ -56502,9 +56529,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: external "node:crypto"
@@ -57948,7 +57972,7 @@ async function readBundle(client, repo, digest, descriptor) {
 
 /** Media type of a legacy cosign signature layer (the simple-signing payload). */
 const SIMPLE_SIGNING_MEDIA_TYPE = 'application/vnd.dev.cosign.simplesigning.v1+json';
-/** Layer annotation that holds the base64 signature. */
+/** Layer annotation that contains the base64 signature. */
 const SIGNATURE_ANNOTATION = 'dev.cosignproject.cosign/signature';
 /** A `.sig` manifest with more layers is rejected; cosign applies the same limit. */
 const MAX_SIGNATURE_LAYERS = 1000;
@@ -59081,7 +59105,10 @@ function isMessageSignature(bundle) {
 
 
 
-/** Resolves the image digest, finds its signatures and checks them. Never throws. */
+/**
+ * Resolves the image digest, finds its signatures and checks them. Every failure becomes the
+ * result's status and message, so one image cannot stop the others.
+ */
 async function checkImage(input, options) {
     const logger = options.logger ?? silentLogger;
     const result = {
@@ -59248,16 +59275,8 @@ function decide(result, attempts, lookupErrors, notes) {
         const how = best.format === 'bundle' ? 'Sigstore bundle' : 'simple-signing signature';
         const by = signer ? ` by ${signer.identity} (${signer.issuer})` : '';
         const verb = best.status === 'verified' ? 'verified' : 'found';
-        return {
-            ...result,
-            status: best.status,
-            signatureTag: best.signatureTag,
-            signature: best.signature,
-            source: best.source,
-            format: best.format,
-            signer,
-            message: [`${how} ${verb}${by}`, ...caveats].join('; '),
-        };
+        const message = [`${how} ${verb}${by}`, ...caveats].join('; ');
+        return { ...fromAttempt(result, best, message), signer };
     }
     // With nothing verified, a lookup that failed could have hidden a valid signature: report it.
     if (lookupErrors.length > 0 && !attempts.some((attempt) => attempt.status === 'mismatch')) {
@@ -59270,15 +59289,7 @@ function decide(result, attempts, lookupErrors, notes) {
     if (best) {
         const others = attempts.length > 1 ? ` (${attempts.length} signatures checked, none passed)` : '';
         const lookups = lookupErrors.length > 0 ? `; ${lookupErrors.join('; ')}` : '';
-        return {
-            ...result,
-            status: best.status,
-            signatureTag: best.signatureTag,
-            signature: best.signature,
-            source: best.source,
-            format: best.format,
-            message: `${best.message}${others}${lookups}`,
-        };
+        return fromAttempt(result, best, `${best.message}${others}${lookups}`);
     }
     const detail = notes.length > 0 ? `; ${notes.join('; ')}` : '';
     return {
@@ -59287,9 +59298,23 @@ function decide(result, attempts, lookupErrors, notes) {
         message: `no cosign signature was found for ${result.digest}${detail}`,
     };
 }
+function fromAttempt(result, attempt, message) {
+    return {
+        ...result,
+        status: attempt.status,
+        signatureTag: attempt.signatureTag,
+        signature: attempt.signature,
+        source: attempt.source,
+        format: attempt.format,
+        message,
+    };
+}
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./node_modules/@sigstore/tuf/dist/index.js
 var tuf_dist = __nccwpck_require__(4423);
 ;// CONCATENATED MODULE: ./src/cosign/trust.ts
@@ -59536,7 +59561,6 @@ function runHelper(name, registry) {
 
 
 
-
 const HASH_ALGORITHMS = ['sha256', 'sha384', 'sha512'];
 const FORMATS = ['auto', 'legacy', 'bundle'];
 /**
@@ -59603,7 +59627,7 @@ function buildPolicy(settings, cacheDir) {
     }
     const trustedRoot = cachedTrustedRoot({
         path: settings.trustedRoot,
-        cacheDir: cacheDir ?? (0,external_node_path_.join)(process.env.RUNNER_TOOL_CACHE ?? (0,external_node_os_namespaceObject.tmpdir)(), 'sigstore-tuf'),
+        cacheDir: cacheDir ?? process.env.RUNNER_TOOL_CACHE ?? (0,external_node_os_namespaceObject.tmpdir)(),
     });
     const hasIdentity = Object.values(settings.identity).some((value) => value !== undefined && value !== '');
     if (settings.publicKey) {

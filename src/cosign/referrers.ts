@@ -25,7 +25,7 @@ const NO_REFERRERS_API = new Set([400, 404, 405, 406]);
 export interface Referrers {
   /** `api` for the referrers endpoint, `tag` for the fallback tag schema. */
   source: 'api' | 'tag';
-  /** The fallback tag that was read, empty when the API answered. */
+  /** The fallback tag that was read, empty when the API returned the list. */
   tag: string;
   descriptors: Descriptor[];
 }

@@ -7,7 +7,7 @@ import type { SignatureLayer } from './policy.js';
 /** Media type of a legacy cosign signature layer (the simple-signing payload). */
 export const SIMPLE_SIGNING_MEDIA_TYPE = 'application/vnd.dev.cosign.simplesigning.v1+json';
 
-/** Layer annotation that holds the base64 signature. */
+/** Layer annotation that contains the base64 signature. */
 export const SIGNATURE_ANNOTATION = 'dev.cosignproject.cosign/signature';
 
 /** A `.sig` manifest with more layers is rejected; cosign applies the same limit. */
@@ -22,7 +22,7 @@ const MAX_TAG_LENGTH = 128;
 /** One signature layer, read or failed. */
 export type LayerRead = { layer: SignatureLayer } | { error: Error };
 
-/** What the `.sig` tag holds for an image. */
+/** Contents of an image's `.sig` tag. */
 export interface LegacySignatures {
   tag: string;
   /** False when the tag does not exist. */
