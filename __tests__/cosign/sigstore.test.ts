@@ -226,7 +226,7 @@ describe('verifyImageBundle', () => {
       expect(error.code).toBe('TLOG_MISSING');
     });
 
-    it('returns skipped with ignore-tlog and checks the chain at issuance time', async () => {
+    it('rejects ignore-tlog without a timestamp', async () => {
       const digest = randomImageDigest();
       const bundle = await signBundleKeyless(sigstore, {
         imageDigest: digest,
@@ -235,12 +235,14 @@ describe('verifyImageBundle', () => {
         tlog: false,
       });
 
-      const result = await verifyImageBundle(bundle, digest, keylessPolicy({ ignoreTlog: true }));
+      const error = await failure(
+        verifyImageBundle(bundle, digest, keylessPolicy({ ignoreTlog: true })),
+      );
 
-      expect(result.tlog).toBe('skipped');
-      expect(result.signingTime).toBeUndefined();
-      expect(result.notes).toContain(IGNORE_TLOG_NOTE);
-      expect(result.notes.some((note) => note.includes('issuance time'))).toBe(true);
+      expect(error.code).toBe('TLOG_MISSING');
+      expect(error.message).toContain(
+        'ignore-tlog is set and the signature has no RFC 3161 timestamp',
+      );
     });
   });
 

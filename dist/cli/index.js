@@ -58774,7 +58774,6 @@ function withoutUndefined(value) {
 
 
 
-
 const IGNORE_TLOG_NOTE = 'transparency log not checked (ignore-tlog)';
 const NO_TLOG_NOTE = 'no transparency-log entry was checked';
 const CODE_SIGNING_EKU = '1.3.6.1.5.5.7.3.3';
@@ -58861,16 +58860,14 @@ async function verifyKeyless(entity, certificate, policy, verifiedEntries = 0) {
     else if (checked.tlogEntries.length + verifiedEntries === 0) {
         throw new errors/* VerificationError */.mk('TLOG_MISSING', 'transparency-log check failed: the signature has no log entry; a keyless signature needs one unless ignore-tlog is set');
     }
+    // The certificate is short-lived, so it must be checked at a signing time that something
+    // trusted vouches for. With the log ignored, only an RFC 3161 timestamp can do that.
     const signingTime = earliestTime(checked.timestamps);
     if (signingTime === undefined) {
-        if (!policy.ignoreTlog) {
-            throw new errors/* VerificationError */.mk('TLOG_MISSING', 'signing time check failed: the log entry has no signed entry timestamp and there is no RFC 3161 timestamp');
-        }
-        // With the log ignored and no timestamp, nothing dates the signature. The chain is then
-        // checked at the certificate's notBefore, the only time the certificate itself vouches for.
-        const issued = core_dist.X509Certificate.parse(Buffer.from(certificate)).notBefore;
-        checked = { ...checked, timestamps: [issuanceTimestamp(issued)] };
-        notes.push(`no verified signing time: certificate chain checked at its issuance time ${issued.toISOString()}`);
+        const reason = policy.ignoreTlog
+            ? 'ignore-tlog is set and the signature has no RFC 3161 timestamp'
+            : 'the log entry has no signed entry timestamp and there is no RFC 3161 timestamp';
+        throw new errors/* VerificationError */.mk('TLOG_MISSING', `signing time check failed: ${reason}, so nothing vouches for when the certificate was used`);
     }
     const material = await trustMaterial(policy.trustedRoot);
     runVerifier(material, checked, {
@@ -58882,7 +58879,7 @@ async function verifyKeyless(entity, certificate, policy, verifiedEntries = 0) {
     const signer = signerFromCertificate(certificate);
     checkIdentity(signer, policy.identity);
     const tlog = policy.ignoreTlog ? 'skipped' : 'verified';
-    return signingTime === undefined ? { signer, tlog, notes } : { signer, tlog, signingTime, notes };
+    return { signer, tlog, signingTime, notes };
 }
 /**
  * Shared key-based path: the signature must verify with policy.key whatever key the bundle names,
@@ -58954,24 +58951,6 @@ function earliestTime(timestamps) {
         return entry.inclusionPromise ? [new Date(Number(entry.integratedTime) * 1000)] : [];
     });
     return times.length === 0 ? undefined : new Date(Math.min(...times.map(Number)));
-}
-/**
- * Builds a stand-in time source at the certificate's issuance time, because sigstore-js checks the
- * chain at each timestamp of the entity and needs at least one. It is never verified as a log
- * entry, because the entity carries no log entries when it is used.
- */
-function issuanceTimestamp(issued) {
-    const empty = Buffer.alloc(0);
-    const tlogEntry = {
-        logIndex: '0',
-        logId: { keyId: empty },
-        kindVersion: { kind: 'issuance-time', version: '0' },
-        integratedTime: String(Math.floor(issued.getTime() / 1000)),
-        inclusionPromise: { signedEntryTimestamp: empty },
-        inclusionProof: undefined,
-        canonicalizedBody: empty,
-    };
-    return { $case: 'transparency-log', tlogEntry };
 }
 function checkCodeSigning(certificate) {
     const usages = new external_node_crypto_.X509Certificate(certificate).keyUsage ?? [];

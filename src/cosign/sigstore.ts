@@ -3,8 +3,7 @@
  * legacy `.sig` layers take the same path, because a layer is first mapped onto a v0.1 bundle.
  */
 import { X509Certificate as NodeX509Certificate } from 'node:crypto';
-import type { Bundle, TransparencyLogEntry } from '@sigstore/bundle';
-import { X509Certificate } from '@sigstore/core';
+import type { Bundle } from '@sigstore/bundle';
 import {
   PolicyError,
   Verifier,
@@ -161,20 +160,16 @@ async function verifyKeyless(
     );
   }
 
+  // The certificate is short-lived, so it must be checked at a signing time that something
+  // trusted vouches for. With the log ignored, only an RFC 3161 timestamp can do that.
   const signingTime = earliestTime(checked.timestamps);
   if (signingTime === undefined) {
-    if (!policy.ignoreTlog) {
-      throw new VerificationError(
-        'TLOG_MISSING',
-        'signing time check failed: the log entry has no signed entry timestamp and there is no RFC 3161 timestamp',
-      );
-    }
-    // With the log ignored and no timestamp, nothing dates the signature. The chain is then
-    // checked at the certificate's notBefore, the only time the certificate itself vouches for.
-    const issued = X509Certificate.parse(Buffer.from(certificate)).notBefore;
-    checked = { ...checked, timestamps: [issuanceTimestamp(issued)] };
-    notes.push(
-      `no verified signing time: certificate chain checked at its issuance time ${issued.toISOString()}`,
+    const reason = policy.ignoreTlog
+      ? 'ignore-tlog is set and the signature has no RFC 3161 timestamp'
+      : 'the log entry has no signed entry timestamp and there is no RFC 3161 timestamp';
+    throw new VerificationError(
+      'TLOG_MISSING',
+      `signing time check failed: ${reason}, so nothing vouches for when the certificate was used`,
     );
   }
 
@@ -190,7 +185,7 @@ async function verifyKeyless(
   checkIdentity(signer, policy.identity);
 
   const tlog = policy.ignoreTlog ? 'skipped' : 'verified';
-  return signingTime === undefined ? { signer, tlog, notes } : { signer, tlog, signingTime, notes };
+  return { signer, tlog, signingTime, notes };
 }
 
 /**
@@ -282,25 +277,6 @@ function earliestTime(timestamps: Timestamp[]): Date | undefined {
     return entry.inclusionPromise ? [new Date(Number(entry.integratedTime) * 1000)] : [];
   });
   return times.length === 0 ? undefined : new Date(Math.min(...times.map(Number)));
-}
-
-/**
- * Builds a stand-in time source at the certificate's issuance time, because sigstore-js checks the
- * chain at each timestamp of the entity and needs at least one. It is never verified as a log
- * entry, because the entity carries no log entries when it is used.
- */
-function issuanceTimestamp(issued: Date): Timestamp {
-  const empty = Buffer.alloc(0);
-  const tlogEntry: TransparencyLogEntry = {
-    logIndex: '0',
-    logId: { keyId: empty },
-    kindVersion: { kind: 'issuance-time', version: '0' },
-    integratedTime: String(Math.floor(issued.getTime() / 1000)),
-    inclusionPromise: { signedEntryTimestamp: empty },
-    inclusionProof: undefined,
-    canonicalizedBody: empty,
-  };
-  return { $case: 'transparency-log', tlogEntry };
 }
 
 function checkCodeSigning(certificate: Buffer): void {
