@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { VerificationError } from '../../src/errors.js';
 import type { KeylessPolicy } from '../../src/cosign/policy.js';
@@ -9,9 +9,10 @@ import {
   verifyBundleSignature,
   verifyImageBundle,
 } from '../../src/cosign/sigstore.js';
+import { verificationFailure } from '../helpers/failure.js';
+import { realFixturesSkipReason } from '../helpers/fixtures.js';
 
 const REAL = '../shared/fixtures/real';
-const hasFixtures = existsSync(REAL);
 const PUBLIC_GOOD = `${REAL}/trust/sigstore-public-good.trusted_root.json`;
 const V03_DIGEST = 'sha256:732112270d7e59418a8c080b134b24cabd67d250d0d0147a97ed95ba5c280aa4';
 const SAL_DIGEST = 'sha256:a2b109fb9baea555556561317fdd13cef9c3dfac22c8f8fea0c5a0b06ece9d00';
@@ -54,16 +55,7 @@ function salKeylessBundle(): unknown {
   };
 }
 
-async function failure(check: Promise<unknown>): Promise<VerificationError> {
-  const error = await check.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(VerificationError);
-  return error as VerificationError;
-}
-
-describe.skipIf(!hasFixtures)('cosign-bundle-v03-attestation', () => {
+describe.skipIf(realFixturesSkipReason)('cosign-bundle-v03-attestation', () => {
   const bundleJson = () => readJson('cosign-bundle-v03-attestation/bundle.sigstore.json');
   const policy = () => keylessPolicy('cody@soyland.com', 'https://github.com/login/oauth');
 
@@ -76,7 +68,7 @@ describe.skipIf(!hasFixtures)('cosign-bundle-v03-attestation', () => {
   });
 
   it('throws NOT_A_SIGNATURE from verifyImageBundle', async () => {
-    const error = await failure(verifyImageBundle(bundleJson(), V03_DIGEST, policy()));
+    const error = await verificationFailure(verifyImageBundle(bundleJson(), V03_DIGEST, policy()));
 
     expect(error.code).toBe('NOT_A_SIGNATURE');
     expect(error.message).toContain('bundle is an attestation with predicate type');
@@ -96,13 +88,15 @@ describe.skipIf(!hasFixtures)('cosign-bundle-v03-attestation', () => {
   it('throws IDENTITY_MISMATCH for another identity', async () => {
     const other = keylessPolicy('someone@example.com', 'https://github.com/login/oauth');
 
-    const error = await failure(verifyBundleSignature(parseBundle(bundleJson()), other));
+    const error = await verificationFailure(
+      verifyBundleSignature(parseBundle(bundleJson()), other),
+    );
 
     expect(error.code).toBe('IDENTITY_MISMATCH');
   });
 });
 
-describe.skipIf(!hasFixtures)('sgo-bundle-v01-npm-provenance', () => {
+describe.skipIf(realFixturesSkipReason)('sgo-bundle-v01-npm-provenance', () => {
   const bundleJson = () => readJson('sgo-bundle-v01-npm-provenance/bundle.sigstore.json');
 
   it('parses as a v0.1 bundle', () => {
@@ -120,12 +114,12 @@ describe.skipIf(!hasFixtures)('sgo-bundle-v01-npm-provenance', () => {
   });
 });
 
-describe.skipIf(!hasFixtures)('sal-attestations-2023-05 keyless', () => {
+describe.skipIf(realFixturesSkipReason)('sal-attestations-2023-05 keyless', () => {
   it('throws TLOG_MISSING without a log entry', async () => {
     const bundle = parseBundle(salKeylessBundle());
     const policy = keylessPolicy('unused@example.com', 'https://accounts.google.com');
 
-    const error = await failure(verifyBundleSignature(bundle, policy));
+    const error = await verificationFailure(verifyBundleSignature(bundle, policy));
 
     expect(error.code).toBe('TLOG_MISSING');
   });

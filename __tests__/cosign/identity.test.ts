@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { initializeCA } from '@sigstore/mock';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, VerificationError } from '../../src/errors.js';
@@ -10,9 +10,9 @@ import {
   signerFromCertificate,
   validateIdentityPolicy,
 } from '../../src/cosign/identity.js';
+import { realFixturesSkipReason } from '../helpers/fixtures.js';
 
 const REAL = '../shared/fixtures/real';
-const hasFixtures = existsSync(REAL);
 
 const SIGNER: Signer = {
   identity: 'https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.0.0',
@@ -48,7 +48,7 @@ function mismatch(signer: Signer, policy: IdentityPolicy): VerificationError {
 }
 
 describe('signerFromCertificate', () => {
-  describe.skipIf(!hasFixtures)(
+  describe.skipIf(realFixturesSkipReason)(
     'when given the legacy-extension certificate of ci-keyless-fulcio-rekor',
     () => {
       it('returns the email SAN and the .1.1 issuer', () => {

@@ -9,9 +9,10 @@ import {
   verifyLegacyKeyless,
   verifyLegacyTlogForKey,
 } from '../../src/cosign/sigstore.js';
+import { verificationFailure } from '../helpers/failure.js';
+import { realFixturesSkipReason } from '../helpers/fixtures.js';
 
 const REAL = '../shared/fixtures/real';
-const hasFixtures = existsSync(REAL);
 const PUBLIC_GOOD = `${REAL}/trust/sigstore-public-good.trusted_root.json`;
 
 function read(file: string): string {
@@ -53,16 +54,7 @@ function keyPolicy(keyFile: string): KeyPolicy {
   };
 }
 
-async function failure(check: Promise<unknown>): Promise<VerificationError> {
-  const error = await check.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(VerificationError);
-  return error as VerificationError;
-}
-
-describe.skipIf(!hasFixtures)('legacyLayerToBundle', () => {
+describe.skipIf(realFixturesSkipReason)('legacyLayerToBundle', () => {
   describe('when given the real keyless layer', () => {
     it('returns a v0.1 message-signature bundle with one log entry', () => {
       const bundle = legacyLayerToBundle(realLayer('ci-keyless-fulcio-rekor'));
@@ -108,7 +100,7 @@ describe.skipIf(!hasFixtures)('legacyLayerToBundle', () => {
   });
 });
 
-describe.skipIf(!hasFixtures)('verifyLegacyKeyless', () => {
+describe.skipIf(realFixturesSkipReason)('verifyLegacyKeyless', () => {
   describe('when given ci-keyless-fulcio-rekor and its signer', () => {
     it('returns the signer and the integrated time', async () => {
       const policy = keylessPolicy('mitr@redhat.com', 'https://github.com/login/oauth');
@@ -126,7 +118,7 @@ describe.skipIf(!hasFixtures)('verifyLegacyKeyless', () => {
     it('throws IDENTITY_MISMATCH', async () => {
       const policy = keylessPolicy('someone@example.com', 'https://github.com/login/oauth');
 
-      const error = await failure(
+      const error = await verificationFailure(
         verifyLegacyKeyless(realLayer('ci-keyless-fulcio-rekor'), policy),
       );
 
@@ -141,7 +133,7 @@ describe.skipIf(!hasFixtures)('verifyLegacyKeyless', () => {
       layer.payload = Buffer.concat([layer.payload, Buffer.from(' ')]);
       const policy = keylessPolicy('mitr@redhat.com', 'https://github.com/login/oauth');
 
-      const error = await failure(verifyLegacyKeyless(layer, policy));
+      const error = await verificationFailure(verifyLegacyKeyless(layer, policy));
 
       expect(error.code).toBe('TLOG_INVALID');
       expect(error.message).toContain('payload hash');
@@ -149,7 +141,7 @@ describe.skipIf(!hasFixtures)('verifyLegacyKeyless', () => {
   });
 });
 
-describe.skipIf(!hasFixtures)('verifyLegacyTlogForKey', () => {
+describe.skipIf(realFixturesSkipReason)('verifyLegacyTlogForKey', () => {
   describe('when given ci-key-p256-rekor-bundle and its key', () => {
     it('returns a verified log entry at the integrated time', async () => {
       const policy = keyPolicy('ci-key-p256-rekor-bundle/cosign.pub');
@@ -165,7 +157,7 @@ describe.skipIf(!hasFixtures)('verifyLegacyTlogForKey', () => {
     it('throws TLOG_INVALID', async () => {
       const policy = keyPolicy('ci-key-p256-rekor-bundle/wrong-key.pub');
 
-      const error = await failure(
+      const error = await verificationFailure(
         verifyLegacyTlogForKey(realLayer('ci-key-p256-rekor-bundle'), policy),
       );
 
@@ -189,7 +181,9 @@ describe.skipIf(!hasFixtures)('verifyLegacyTlogForKey', () => {
     it('throws TLOG_INVALID', async () => {
       const policy = keyPolicy('ci-key-p256-rekor-bundle/wrong-key.pub');
 
-      const error = await failure(verifyLegacyTlogForKey(realLayer('rs-key-p256-rekord'), policy));
+      const error = await verificationFailure(
+        verifyLegacyTlogForKey(realLayer('rs-key-p256-rekord'), policy),
+      );
 
       expect(error.code).toBe('TLOG_INVALID');
     });
@@ -204,7 +198,7 @@ describe.skipIf(!hasFixtures)('verifyLegacyTlogForKey', () => {
       rekorBundle.Payload.integratedTime += 1;
       layer.annotations['dev.sigstore.cosign/bundle'] = JSON.stringify(rekorBundle);
 
-      const error = await failure(
+      const error = await verificationFailure(
         verifyLegacyTlogForKey(layer, keyPolicy('rs-key-p256-rekord/cosign.pub')),
       );
 

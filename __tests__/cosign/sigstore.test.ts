@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { VerificationError } from '../../src/errors.js';
 import type { KeyPolicy, KeylessPolicy } from '../../src/cosign/policy.js';
 import {
   IGNORE_TLOG_NOTE,
@@ -19,6 +18,7 @@ import {
   type KeyPair,
   type TestSigstore,
 } from '../helpers/sigstore-fixtures.js';
+import { verificationFailure } from '../helpers/failure.js';
 
 const IDENTITY = 'https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main';
 const ISSUER = 'https://token.actions.githubusercontent.com';
@@ -53,16 +53,6 @@ function keyPolicy(overrides: Partial<KeyPolicy> = {}): KeyPolicy {
   };
 }
 
-/** Runs a check that must fail and returns its VerificationError. */
-async function failure(check: Promise<unknown>): Promise<VerificationError> {
-  const error = await check.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(VerificationError);
-  return error as VerificationError;
-}
-
 describe('verifyImageBundle', () => {
   describe('when a keyless cosign 3 bundle matches the policy', () => {
     it('returns the signer, a verified log entry and the signing time', async () => {
@@ -93,7 +83,7 @@ describe('verifyImageBundle', () => {
         issuer: ISSUER,
       });
 
-      const error = await failure(verifyImageBundle(bundle, digest, keylessPolicy()));
+      const error = await verificationFailure(verifyImageBundle(bundle, digest, keylessPolicy()));
 
       expect(error.code).toBe('IDENTITY_MISMATCH');
       expect(error.message).toContain(`expected "${IDENTITY}"`);
@@ -110,7 +100,7 @@ describe('verifyImageBundle', () => {
         issuer: 'https://accounts.example.com',
       });
 
-      const error = await failure(verifyImageBundle(bundle, digest, keylessPolicy()));
+      const error = await verificationFailure(verifyImageBundle(bundle, digest, keylessPolicy()));
 
       expect(error.code).toBe('IDENTITY_MISMATCH');
       expect(error.message).toContain('certificate issuer mismatch');
@@ -133,7 +123,7 @@ describe('verifyImageBundle', () => {
         },
       });
 
-      const error = await failure(verifyImageBundle(bundle, digest, policy));
+      const error = await verificationFailure(verifyImageBundle(bundle, digest, policy));
 
       expect(error.code).toBe('IDENTITY_MISMATCH');
       expect(error.message).toContain('certificate identity mismatch');
@@ -151,7 +141,7 @@ describe('verifyImageBundle', () => {
         logTime,
       });
 
-      const error = await failure(verifyImageBundle(bundle, digest, keylessPolicy()));
+      const error = await verificationFailure(verifyImageBundle(bundle, digest, keylessPolicy()));
 
       expect(error.code).toBe('UNTRUSTED_CERTIFICATE');
       expect(error.message).toContain('certificate chain check failed');
@@ -170,7 +160,7 @@ describe('verifyImageBundle', () => {
         ca,
       });
 
-      const error = await failure(verifyImageBundle(bundle, digest, keylessPolicy()));
+      const error = await verificationFailure(verifyImageBundle(bundle, digest, keylessPolicy()));
 
       expect(error.code).toBe('UNTRUSTED_CERTIFICATE');
       expect(error.message).toContain('certificate chain check failed');
@@ -187,7 +177,7 @@ describe('verifyImageBundle', () => {
         logSignature: Buffer.from('another signature'),
       });
 
-      const error = await failure(verifyImageBundle(bundle, digest, keylessPolicy()));
+      const error = await verificationFailure(verifyImageBundle(bundle, digest, keylessPolicy()));
 
       expect(error.code).toBe('TLOG_INVALID');
       expect(error.message).toContain('log entry body check failed');
@@ -204,7 +194,7 @@ describe('verifyImageBundle', () => {
         tamperSignedEntryTimestamp: true,
       });
 
-      const error = await failure(verifyImageBundle(bundle, digest, keylessPolicy()));
+      const error = await verificationFailure(verifyImageBundle(bundle, digest, keylessPolicy()));
 
       expect(error.code).toBe('TLOG_INVALID');
       expect(error.message).toContain('signed entry timestamp check failed');
@@ -221,7 +211,7 @@ describe('verifyImageBundle', () => {
         tlog: false,
       });
 
-      const error = await failure(verifyImageBundle(bundle, digest, keylessPolicy()));
+      const error = await verificationFailure(verifyImageBundle(bundle, digest, keylessPolicy()));
 
       expect(error.code).toBe('TLOG_MISSING');
     });
@@ -235,7 +225,7 @@ describe('verifyImageBundle', () => {
         tlog: false,
       });
 
-      const error = await failure(
+      const error = await verificationFailure(
         verifyImageBundle(bundle, digest, keylessPolicy({ ignoreTlog: true })),
       );
 
@@ -256,7 +246,7 @@ describe('verifyImageBundle', () => {
         issuer: ISSUER,
       });
 
-      const error = await failure(verifyImageBundle(bundle, digest, keylessPolicy()));
+      const error = await verificationFailure(verifyImageBundle(bundle, digest, keylessPolicy()));
 
       expect(error.code).toBe('DIGEST_MISMATCH');
       expect(error.message).toContain(digest);
@@ -273,7 +263,7 @@ describe('verifyImageBundle', () => {
         predicateType: SLSA_PROVENANCE_PREDICATE,
       });
 
-      const error = await failure(verifyImageBundle(bundle, digest, keylessPolicy()));
+      const error = await verificationFailure(verifyImageBundle(bundle, digest, keylessPolicy()));
 
       expect(error.code).toBe('NOT_A_SIGNATURE');
       expect(error.message).toContain(SLSA_PROVENANCE_PREDICATE);
@@ -299,7 +289,7 @@ describe('verifyImageBundle', () => {
       const digest = randomImageDigest();
       const bundle = await signBundleWithKey(sigstore, keys, { imageDigest: digest });
 
-      const error = await failure(
+      const error = await verificationFailure(
         verifyImageBundle(bundle, digest, keyPolicy({ key: generateP256().publicKey })),
       );
 
@@ -328,7 +318,7 @@ describe('verifyImageBundle', () => {
         tamperSignedEntryTimestamp: true,
       });
 
-      const error = await failure(verifyImageBundle(bundle, digest, keyPolicy()));
+      const error = await verificationFailure(verifyImageBundle(bundle, digest, keyPolicy()));
 
       expect(error.code).toBe('TLOG_INVALID');
     });
@@ -367,7 +357,7 @@ describe('verifyImageBundle', () => {
         },
       };
 
-      const error = await failure(verifyImageBundle(bundle, digest, keyPolicy()));
+      const error = await verificationFailure(verifyImageBundle(bundle, digest, keyPolicy()));
 
       expect(error.code).toBe('DIGEST_MISMATCH');
       expect(error.message).toContain('message digest');
@@ -401,7 +391,7 @@ describe('verifyLegacyKeyless', () => {
         logSignature: Buffer.from('another signature'),
       });
 
-      const error = await failure(verifyLegacyKeyless(layer, keylessPolicy()));
+      const error = await verificationFailure(verifyLegacyKeyless(layer, keylessPolicy()));
 
       expect(error.code).toBe('TLOG_INVALID');
       expect(error.message).toContain('names another signature');
@@ -417,7 +407,7 @@ describe('verifyLegacyKeyless', () => {
         tamperSignedEntryTimestamp: true,
       });
 
-      const error = await failure(verifyLegacyKeyless(layer, keylessPolicy()));
+      const error = await verificationFailure(verifyLegacyKeyless(layer, keylessPolicy()));
 
       expect(error.code).toBe('TLOG_INVALID');
       expect(error.message).toContain('signed entry timestamp check failed');
@@ -433,7 +423,7 @@ describe('verifyLegacyKeyless', () => {
         tlog: false,
       });
 
-      const error = await failure(verifyLegacyKeyless(layer, keylessPolicy()));
+      const error = await verificationFailure(verifyLegacyKeyless(layer, keylessPolicy()));
 
       expect(error.code).toBe('TLOG_MISSING');
     });
@@ -447,7 +437,7 @@ describe('verifyLegacyKeyless', () => {
         issuer: ISSUER,
       });
 
-      const error = await failure(verifyLegacyKeyless(layer, keylessPolicy()));
+      const error = await verificationFailure(verifyLegacyKeyless(layer, keylessPolicy()));
 
       expect(error.code).toBe('IDENTITY_MISMATCH');
     });

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,9 +6,9 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { cachedTrustedRoot, loadTrustedRoot } from '../../src/cosign/trust.js';
+import { realFixturesSkipReason } from '../helpers/fixtures.js';
 
 const TRUST = '../shared/fixtures/real/trust';
-const hasFixtures = existsSync(TRUST);
 
 async function tempFile(name: string, content: string): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'trust-test-'));
@@ -29,7 +28,7 @@ async function unusedPort(): Promise<number> {
 }
 
 describe('loadTrustedRoot', () => {
-  describe.skipIf(!hasFixtures)('when given the public-good trusted_root.json', () => {
+  describe.skipIf(realFixturesSkipReason)('when given the public-good trusted_root.json', () => {
     it('returns its CAs, logs and timestamp authority', async () => {
       const root = await loadTrustedRoot({
         path: `${TRUST}/sigstore-public-good.trusted_root.json`,
@@ -157,7 +156,7 @@ describe('loadTrustedRoot', () => {
 });
 
 describe('cachedTrustedRoot', () => {
-  describe.skipIf(!hasFixtures)('when called twice', () => {
+  describe.skipIf(realFixturesSkipReason)('when called twice', () => {
     it('returns the same trust root object', async () => {
       const provider = cachedTrustedRoot({
         path: `${TRUST}/cosign-testdata.trusted_root_pgi.json`,

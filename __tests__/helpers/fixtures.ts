@@ -7,7 +7,11 @@ export const REAL_FIXTURES = resolve(import.meta.dirname, '../../../shared/fixtu
 /** Reason to skip tests that need the real fixtures, or undefined when they are present. */
 export const realFixturesSkipReason = existsSync(REAL_FIXTURES)
   ? undefined
-  : `the real signature fixtures are not at ${REAL_FIXTURES} (they come with CI, not with a clone)`;
+  : `the real signature fixtures are not at ${REAL_FIXTURES} (CI provides them; a clone does not)`;
+
+// vitest prints no reason for a skipped test, so say once why these are skipped.
+if (realFixturesSkipReason)
+  console.warn(`skipping real-signature tests: ${realFixturesSkipReason}`);
 
 /** The cert-manager v1.8.0 signature carried in this repository for the demo. */
 export const CERT_MANAGER = resolve(import.meta.dirname, '../../fixtures/cert-manager-v1.8.0');

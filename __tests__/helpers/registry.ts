@@ -16,6 +16,9 @@ export const registrySkipReason = REGISTRY_BINARY
   ? undefined
   : 'the registry binary is not installed (apt-get install docker-registry)';
 
+// vitest prints no reason for a skipped test, so say once why these are skipped.
+if (registrySkipReason) console.warn(`skipping registry tests: ${registrySkipReason}`);
+
 export interface RegistryOptions {
   /** Users for an htpasswd file; the registry then requires Basic authentication. */
   users?: Record<string, string>;

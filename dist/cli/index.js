@@ -58301,6 +58301,8 @@ function legacyLogEntry(annotation) {
         canonicalizedBody: payload.body,
     };
 }
+// NOTE: cosign writes this annotation as JSON with a base64 `SignedRFC3161Timestamp` over the raw
+// signature bytes. No real or generated timestamp has gone through this path in a test yet.
 function legacyTimestamp(annotation) {
     let parsed;
     try {

@@ -227,6 +227,8 @@ function legacyLogEntry(annotation: string): SerializedEntry {
   };
 }
 
+// NOTE: cosign writes this annotation as JSON with a base64 `SignedRFC3161Timestamp` over the raw
+// signature bytes. No real or generated timestamp has gone through this path in a test yet.
 function legacyTimestamp(annotation: string): { signedTimestamp: string } {
   let parsed: unknown;
   try {
