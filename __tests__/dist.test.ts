@@ -13,6 +13,7 @@ import {
 } from './helpers/registry.js';
 
 const DIST = resolve(import.meta.dirname, '../dist/index.js');
+const CLI = resolve(import.meta.dirname, '../dist/cli/index.js');
 const DIGEST = 'sha256:e1642bf8e93357165c9f0b027397ce79fdbda8cd609ee048c69284da01401c6c';
 const OTHER_DIGEST = `sha256:${'0'.repeat(64)}`;
 
@@ -151,6 +152,31 @@ describe.skipIf(
       '::error::public-key "/nonexistent/key.pem" is neither PEM text nor a readable file',
     );
     expect(result.stdout).not.toMatch(/^\s+at /m);
+  });
+
+  it('runs the CLI with exit codes for pass, fail and bad options', () => {
+    const image = `${registry.host}/jetstack/cert-manager-controller@${DIGEST}`;
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000 });
+
+    const passed = cli(
+      '--public-key',
+      key,
+      '--signature-digest-algorithm',
+      'sha512',
+      '--json',
+      image,
+    );
+    expect(passed.status).toBe(0);
+    expect((JSON.parse(passed.stdout) as { status: string }[])[0]?.status).toBe('verified');
+
+    const failed = cli('--public-key', key, image);
+    expect(failed.status).toBe(1);
+    expect(failed.stdout).toContain('❌ mismatch');
+
+    const invalid = cli('--public-key', '/nonexistent/key.pem', image);
+    expect(invalid.status).toBe(2);
+    expect(invalid.stderr.trim().split('\n')).toHaveLength(1);
   });
 
   it('masks the registry password', () => {
