@@ -192,3 +192,21 @@ describe.skipIf(
     );
   });
 });
+
+const SYSTEM_NODE = '/usr/bin/node';
+const systemNodeVersion = existsSync(SYSTEM_NODE)
+  ? spawnSync(SYSTEM_NODE, ['--version'], { encoding: 'utf8' }).stdout.trim()
+  : '';
+const oldNodeSkipReason = /^v(1\d|20|21)\./.test(systemNodeVersion)
+  ? undefined
+  : `no Node.js older than 22 at ${SYSTEM_NODE} (found "${systemNodeVersion}")`;
+
+describe.skipIf(oldNodeSkipReason)('dist/cli/index.js on an old Node.js', () => {
+  it('exits 2 with one line naming the version', () => {
+    const child = spawnSync(SYSTEM_NODE, [CLI, '--help'], { encoding: 'utf8', timeout: 30_000 });
+
+    expect(child.status).toBe(2);
+    expect(child.stderr.trim().split('\n')).toHaveLength(1);
+    expect(child.stderr).toContain(`Node.js ${systemNodeVersion.slice(1)} is too old`);
+  });
+});

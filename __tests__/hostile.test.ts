@@ -116,4 +116,40 @@ describe('run against hostile registry replies', () => {
     expect(results[0]?.message).toContain('time limit for this image ran out');
     expect(results[1]?.status).toBe('missing');
   });
+
+  it('keeps input order and one log group per image when run in parallel', async () => {
+    const slowDigest = `sha256:${'b'.repeat(64)}`;
+    // The first image's signature lookup responds last, so parallel work finishes out of order.
+    let fastStartedFirst = false;
+    server.route(`/v2/slow/manifests/sha256-${'b'.repeat(64)}.sig`, (req, res) => {
+      setTimeout(() => {
+        fastStartedFirst = server.requests.includes(SIG_PATH.replace('/app/', '/fast/'));
+        fixed(404, '{"errors":[{"code":"MANIFEST_UNKNOWN","message":"no"}]}')(req, res);
+      }, 300);
+    });
+    const images = [`${server.host}/slow@${slowDigest}`, `${server.host}/fast@${DIGEST}`];
+    const groups: { name: string; lines: string[] }[] = [];
+    let current: string[] | undefined;
+    const logger = {
+      info: (line: string) => current?.push(line),
+      debug: (line: string) => current?.push(line),
+      warning: (line: string) => current?.push(line),
+    };
+    const group = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+      current = [];
+      groups.push({ name, lines: current });
+      const value = await work();
+      current = undefined;
+      return value;
+    };
+
+    const results = await run(settings(server, { images }), { logger, group });
+    expect(fastStartedFirst).toBe(true);
+    expect(results.map((result) => result.image)).toEqual(images);
+    expect(groups.map((entry) => entry.name)).toEqual(images);
+    expect(groups[0]?.lines.some((line) => line.includes('/v2/slow/'))).toBe(true);
+    expect(groups[0]?.lines.some((line) => line.includes('/v2/fast/'))).toBe(false);
+    expect(groups[1]?.lines.some((line) => line.includes('/v2/fast/'))).toBe(true);
+    expect(groups[1]?.lines.some((line) => line.includes('/v2/slow/'))).toBe(false);
+  });
 });

@@ -84876,8 +84876,10 @@ __nccwpck_require__.d(__webpack_exports__, {
   eF: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: buildPolicy
+// UNUSED EXPORTS: MAX_PARALLEL_IMAGES, buildPolicy
 
+// EXTERNAL MODULE: external "node:async_hooks"
+var external_node_async_hooks_ = __nccwpck_require__(6698);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 // EXTERNAL MODULE: ./src/errors.ts
@@ -86092,11 +86094,15 @@ class RegistryClient {
         return response;
     }
     /**
-     * Sets the time (epoch milliseconds) after which every call fails with TIMEOUT. The run sets
-     * it before each image, so one client and its connections and tokens serve all images.
+     * Returns a client that shares this one's connections and cached tokens, but whose calls fail
+     * with TIMEOUT after `deadline` (epoch milliseconds). Images checked in parallel each get one,
+     * so every image keeps its own time limit.
      */
-    setDeadline(deadline) {
-        this.deadline = deadline;
+    withDeadline(deadline) {
+        const view = Object.create(RegistryClient.prototype);
+        Object.assign(view, this);
+        view.deadline = deadline;
+        return view;
     }
     /** Returns the full URL of a path on the repository's registry. */
     url(repo, path) {
@@ -87893,6 +87899,7 @@ function runHelper(name, registry) {
 
 
 
+
 const HASH_ALGORITHMS = ['sha256', 'sha384', 'sha512'];
 const FORMATS = ['auto', 'legacy', 'bundle'];
 /**
@@ -87916,9 +87923,16 @@ async function run(settings, hooks = {}) {
     if (settings.images.length === 0) {
         throw new errors/* ConfigError */.xL('no images were given: set images to one or more image references');
     }
+    // Registry requests log into the buffer of the image they serve, found through the async context.
+    const imageLogs = new external_node_async_hooks_.AsyncLocalStorage();
+    const routedLogger = {
+        info: (message) => (imageLogs.getStore() ?? logger).info(message),
+        debug: (message) => (imageLogs.getStore() ?? logger).debug(message),
+        warning: (message) => (imageLogs.getStore() ?? logger).warning(message),
+    };
     const client = new RegistryClient({
         dispatcher: hooks.dispatcher,
-        logger,
+        logger: routedLogger,
         onSecret,
         insecureRegistries: settings.insecureRegistries,
         credentials: (registry) => resolveCredentials(registry, {
@@ -87929,25 +87943,75 @@ async function run(settings, hooks = {}) {
             onSecret,
         }),
     });
-    const group = hooks.group ?? ((_name, work) => work());
-    const results = [];
     try {
-        for (const image of settings.images) {
-            client.setDeadline(Date.now() + settings.timeoutSeconds * 1000);
-            const options = {
-                client,
-                policy,
-                signatureRepository,
-                signatureFormat: settings.signatureFormat,
-                logger,
-            };
-            results.push(await group(image, () => checkImage(image, options)));
-        }
+        const shared = { client, policy, signatureRepository, logger, imageLogs };
+        return await checkAll(settings, shared, hooks);
     }
     finally {
         await client.close();
     }
+}
+/** Images checked at the same time. Registries rate-limit per client, so this stays small. */
+const MAX_PARALLEL_IMAGES = 4;
+/**
+ * Checks up to MAX_PARALLEL_IMAGES images at a time. Each image logs into its own buffer, which
+ * is written out as one group in input order, so parallel work never interleaves in the log.
+ */
+async function checkAll(settings, shared, hooks) {
+    const group = hooks.group ?? ((_name, work) => work());
+    const checks = settings.images.map((image) => ({
+        image,
+        log: new BufferedLogger(),
+        done: deferred(),
+    }));
+    let next = 0;
+    const worker = async () => {
+        for (let index = next++; index < checks.length; index = next++) {
+            const check = checks[index];
+            // The time limit starts when the image's own work starts, not when the run does.
+            const client = shared.client.withDeadline(Date.now() + settings.timeoutSeconds * 1000);
+            const options = {
+                client,
+                policy: shared.policy,
+                signatureRepository: shared.signatureRepository,
+                signatureFormat: settings.signatureFormat,
+                logger: check.log,
+            };
+            const result = await shared.imageLogs.run(check.log, () => checkImage(check.image, options));
+            check.done.resolve(result);
+        }
+    };
+    const workers = Array.from({ length: Math.min(MAX_PARALLEL_IMAGES, checks.length) }, worker);
+    const results = [];
+    for (const check of checks) {
+        const result = await check.done.promise;
+        await group(check.image, () => Promise.resolve(check.log.replay(shared.logger)));
+        results.push(result);
+    }
+    await Promise.all(workers);
     return results;
+}
+/** Log lines of one image, kept until its group can be written. */
+class BufferedLogger {
+    lines = [];
+    info(message) {
+        this.lines.push(['info', message]);
+    }
+    debug(message) {
+        this.lines.push(['debug', message]);
+    }
+    warning(message) {
+        this.lines.push(['warning', message]);
+    }
+    replay(logger) {
+        for (const [level, message] of this.lines)
+            logger[level](message);
+    }
+}
+function deferred() {
+    let resolve;
+    const promise = new Promise((done) => (resolve = done));
+    return { promise, resolve };
 }
 /** Builds the verification policy from the key and identity settings. */
 function buildPolicy(settings, cacheDir) {

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { tmpdir } from 'node:os';
 import type { Dispatcher } from 'undici';
 import { checkImage, type ImageResult, type SignatureFormat } from './check.js';
@@ -69,9 +70,16 @@ export async function run(settings: Settings, hooks: RunHooks = {}): Promise<Ima
     throw new ConfigError('no images were given: set images to one or more image references');
   }
 
+  // Registry requests log into the buffer of the image they serve, found through the async context.
+  const imageLogs = new AsyncLocalStorage<BufferedLogger>();
+  const routedLogger: Logger = {
+    info: (message) => (imageLogs.getStore() ?? logger).info(message),
+    debug: (message) => (imageLogs.getStore() ?? logger).debug(message),
+    warning: (message) => (imageLogs.getStore() ?? logger).warning(message),
+  };
   const client = new RegistryClient({
     dispatcher: hooks.dispatcher,
-    logger,
+    logger: routedLogger,
     onSecret,
     insecureRegistries: settings.insecureRegistries,
     credentials: (registry) =>
@@ -84,24 +92,95 @@ export async function run(settings: Settings, hooks: RunHooks = {}): Promise<Ima
       }),
   });
 
-  const group = hooks.group ?? (<T>(_name: string, work: () => Promise<T>) => work());
-  const results: ImageResult[] = [];
   try {
-    for (const image of settings.images) {
-      client.setDeadline(Date.now() + settings.timeoutSeconds * 1000);
-      const options = {
-        client,
-        policy,
-        signatureRepository,
-        signatureFormat: settings.signatureFormat,
-        logger,
-      };
-      results.push(await group(image, () => checkImage(image, options)));
-    }
+    const shared = { client, policy, signatureRepository, logger, imageLogs };
+    return await checkAll(settings, shared, hooks);
   } finally {
     await client.close();
   }
+}
+
+/** Images checked at the same time. Registries rate-limit per client, so this stays small. */
+export const MAX_PARALLEL_IMAGES = 4;
+
+interface SharedCheck {
+  client: RegistryClient;
+  policy: VerificationPolicy;
+  signatureRepository: RepositoryRef | undefined;
+  logger: Logger;
+  imageLogs: AsyncLocalStorage<BufferedLogger>;
+}
+
+/**
+ * Checks up to MAX_PARALLEL_IMAGES images at a time. Each image logs into its own buffer, which
+ * is written out as one group in input order, so parallel work never interleaves in the log.
+ */
+async function checkAll(
+  settings: Settings,
+  shared: SharedCheck,
+  hooks: RunHooks,
+): Promise<ImageResult[]> {
+  const group = hooks.group ?? (<T>(_name: string, work: () => Promise<T>) => work());
+  const checks = settings.images.map((image) => ({
+    image,
+    log: new BufferedLogger(),
+    done: deferred<ImageResult>(),
+  }));
+
+  let next = 0;
+  const worker = async () => {
+    for (let index = next++; index < checks.length; index = next++) {
+      const check = checks[index]!;
+      // The time limit starts when the image's own work starts, not when the run does.
+      const client = shared.client.withDeadline(Date.now() + settings.timeoutSeconds * 1000);
+      const options = {
+        client,
+        policy: shared.policy,
+        signatureRepository: shared.signatureRepository,
+        signatureFormat: settings.signatureFormat,
+        logger: check.log,
+      };
+      const result = await shared.imageLogs.run(check.log, () => checkImage(check.image, options));
+      check.done.resolve(result);
+    }
+  };
+  const workers = Array.from({ length: Math.min(MAX_PARALLEL_IMAGES, checks.length) }, worker);
+
+  const results: ImageResult[] = [];
+  for (const check of checks) {
+    const result = await check.done.promise;
+    await group(check.image, () => Promise.resolve(check.log.replay(shared.logger)));
+    results.push(result);
+  }
+  await Promise.all(workers);
   return results;
+}
+
+/** Log lines of one image, kept until its group can be written. */
+class BufferedLogger implements Logger {
+  private readonly lines: [keyof Logger, string][] = [];
+
+  info(message: string): void {
+    this.lines.push(['info', message]);
+  }
+
+  debug(message: string): void {
+    this.lines.push(['debug', message]);
+  }
+
+  warning(message: string): void {
+    this.lines.push(['warning', message]);
+  }
+
+  replay(logger: Logger): void {
+    for (const [level, message] of this.lines) logger[level](message);
+  }
+}
+
+function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((done) => (resolve = done));
+  return { promise, resolve };
 }
 
 /** Builds the verification policy from the key and identity settings. */

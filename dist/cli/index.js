@@ -6,15 +6,25 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 // Entry point of the CLI. It checks the Node.js version before loading anything else, because
-// undici 8 and sigstore-js fail at import time on Node.js before 22 with a stack trace.
-const MIN_NODE_MAJOR = 22;
-const major = Number(process.versions.node.split('.')[0]);
-if (major < MIN_NODE_MAJOR) {
-    process.stderr.write(`cosign-gate: Node.js ${process.versions.node} is too old: use Node.js ${MIN_NODE_MAJOR} or newer, e.g. "npx node dist/cli/index.js" in this repository, which runs the pinned Node.js 24\n`);
-    process.exitCode = 2;
+// an older Node.js fails while importing undici, with a stack trace instead of a message.
+// undici 8 declares Node.js 22.19.0 as its minimum; earlier releases lack zlib APIs it uses.
+const MIN_NODE_VERSION = [22, 19, 0];
+/** Returns true when `version` ("major.minor.patch") is at least `minimum`. */
+function isAtLeast(version, minimum) {
+    const parts = version.split('.').map(Number);
+    for (const [index, required] of minimum.entries()) {
+        const part = parts[index] ?? 0;
+        if (part !== required)
+            return part > required;
+    }
+    return true;
+}
+if (isAtLeast(process.versions.node, MIN_NODE_VERSION)) {
+    await Promise.all(/* import() */[__nccwpck_require__.e(610), __nccwpck_require__.e(274)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1274));
 }
 else {
-    await Promise.all(/* import() */[__nccwpck_require__.e(610), __nccwpck_require__.e(274)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1274));
+    process.stderr.write(`cosign-gate: Node.js ${process.versions.node} is too old: use Node.js ${MIN_NODE_VERSION.join('.')} or newer, e.g. "npx node dist/cli/index.js" in this repository, which runs the pinned Node.js 24\n`);
+    process.exitCode = 2;
 }
 
 

@@ -186,11 +186,15 @@ export class RegistryClient {
   }
 
   /**
-   * Sets the time (epoch milliseconds) after which every call fails with TIMEOUT. The run sets
-   * it before each image, so one client and its connections and tokens serve all images.
+   * Returns a client that shares this one's connections and cached tokens, but whose calls fail
+   * with TIMEOUT after `deadline` (epoch milliseconds). Images checked in parallel each get one,
+   * so every image keeps its own time limit.
    */
-  setDeadline(deadline: number | undefined): void {
-    this.deadline = deadline;
+  withDeadline(deadline: number): RegistryClient {
+    const view = Object.create(RegistryClient.prototype) as RegistryClient;
+    Object.assign(view, this);
+    view.deadline = deadline;
+    return view;
   }
 
   /** Returns the full URL of a path on the repository's registry. */
