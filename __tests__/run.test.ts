@@ -1,5 +1,6 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/errors.js';
@@ -415,5 +416,71 @@ describe('run settings', () => {
     await expect(
       run(settings(['ghcr.io/org/app:v1'], { signatureRepository: 'ghcr.io/org/sigs:v1' })),
     ).rejects.toThrow(/must name a repository without a tag/);
+  });
+});
+
+describe.skipIf(registrySkipReason)('run against a registry that requires a login', () => {
+  let registry: TestRegistry;
+  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  let reference: string;
+
+  beforeAll(async () => {
+    registry = await startRegistry({ users: { ci: 'pull-secret' } });
+    const image = await pushImage(registry, 'private/app', 'v1', OCI_MANIFEST);
+    await pushLegacySignature(registry, 'private/app', image.digest, [
+      keySignedLayer(simpleSigningPayload(image.digest, 'x'), privateKey),
+    ]);
+    reference = `${registry.host}/private/app:v1`;
+  });
+
+  afterAll(async () => {
+    await registry?.stop();
+  });
+
+  it('verifies with registry-username and registry-password', async () => {
+    const secrets: string[] = [];
+    const [result] = await run(
+      settings([reference], {
+        publicKey: pem(publicKey),
+        registryUsername: 'ci',
+        registryPassword: 'pull-secret',
+      }),
+      { onSecret: (secret) => secrets.push(secret) },
+    );
+    expect(result?.status).toBe('verified');
+    expect(secrets).toContain('pull-secret');
+    expect(secrets).toContain(Buffer.from('ci:pull-secret').toString('base64'));
+  });
+
+  it('verifies with credentials from a docker config folder', async () => {
+    const dockerConfigDir = mkdtempSync(join(tmpdir(), 'docker-config-'));
+    const auth = Buffer.from('ci:pull-secret').toString('base64');
+    writeFileSync(
+      join(dockerConfigDir, 'config.json'),
+      JSON.stringify({ auths: { [registry.host]: { auth } } }),
+    );
+
+    const [result] = await run(
+      settings([reference], { publicKey: pem(publicKey), dockerConfigDir }),
+    );
+    expect(result?.status).toBe('verified');
+  });
+
+  it('reports error, not missing, without credentials', async () => {
+    const [result] = await run(settings([reference], { publicKey: pem(publicKey) }));
+    expect(result?.status).toBe('error');
+    expect(result?.message).toContain('401');
+  });
+
+  it('reports error, not missing, with a wrong password', async () => {
+    const [result] = await run(
+      settings([reference], {
+        publicKey: pem(publicKey),
+        registryUsername: 'ci',
+        registryPassword: 'wrong',
+      }),
+    );
+    expect(result?.status).toBe('error');
+    expect(result?.message).not.toContain('wrong-pass-7731');
   });
 });
