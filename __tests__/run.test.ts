@@ -477,7 +477,7 @@ describe.skipIf(registrySkipReason)('run against a registry that requires a logi
       settings([reference], {
         publicKey: pem(publicKey),
         registryUsername: 'ci',
-        registryPassword: 'wrong',
+        registryPassword: 'wrong-pass-7731',
       }),
     );
     expect(result?.status).toBe('error');
