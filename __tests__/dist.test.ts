@@ -3,7 +3,14 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CERT_MANAGER } from './helpers/fixtures.js';
+import { pushLegacySignature } from './helpers/cosign.js';
+import {
+  CERT_MANAGER,
+  REAL_FIXTURES,
+  realFile,
+  realFixturesSkipReason,
+  realText,
+} from './helpers/fixtures.js';
 import {
   pushBlob,
   pushManifest,
@@ -210,3 +217,56 @@ describe.skipIf(oldNodeSkipReason)('dist/cli/index.js on an old Node.js', () => 
     expect(child.stderr).toContain(`Node.js ${systemNodeVersion.slice(1)} is too old`);
   });
 });
+
+describe.skipIf(registrySkipReason ?? realFixturesSkipReason)(
+  'dist/index.js with a keyless signature',
+  () => {
+    let registry: TestRegistry;
+    const digest = 'sha256:0489474da8ea22426ece86ace6c1c0026ab2fd3cdfbbd62b7e94650266c37d9a';
+
+    beforeAll(async () => {
+      registry = await startRegistry();
+      const annotations = JSON.parse(
+        realText('ci-keyless-fulcio-rekor', 'annotations.json'),
+      ) as Record<string, string>;
+      await pushLegacySignature(registry, 'keyless/app', digest, [
+        { payload: realFile('ci-keyless-fulcio-rekor', 'payload.json'), annotations },
+      ]);
+    });
+
+    afterAll(async () => {
+      await registry?.stop();
+    });
+
+    it('verifies offline and names the signer in outputs and summary', () => {
+      const result = runAction({
+        images: `${registry.host}/keyless/app@${digest}`,
+        'certificate-identity': 'mitr@redhat.com',
+        'certificate-oidc-issuer': 'https://github.com/login/oauth',
+        'trusted-root': join(REAL_FIXTURES, 'trust', 'sigstore-public-good.trusted_root.json'),
+      });
+
+      expect(result.status).toBe(0);
+      const results = JSON.parse(result.outputs.results ?? '[]') as {
+        status: string;
+        signer?: { identity: string };
+      }[];
+      expect(results[0]?.status).toBe('verified');
+      expect(results[0]?.signer?.identity).toBe('mitr@redhat.com');
+      expect(result.summary).toContain('mitr@redhat.com, issuer https://github.com/login/oauth');
+    });
+
+    it('fails with one error line for an identity that does not match', () => {
+      const result = runAction({
+        images: `${registry.host}/keyless/app@${digest}`,
+        'certificate-identity': 'release-bot@example.com',
+        'certificate-oidc-issuer': 'https://github.com/login/oauth',
+        'trusted-root': join(REAL_FIXTURES, 'trust', 'sigstore-public-good.trusted_root.json'),
+      });
+
+      expect(result.status).toBe(1);
+      expect(result.stdout).toContain('::error title=Signature mismatch');
+      expect(result.stdout).toContain('release-bot@example.com');
+    });
+  },
+);
