@@ -87978,6 +87978,7 @@ async function checkAll(settings, shared, hooks) {
                 logger: check.log,
             };
             const result = await shared.imageLogs.run(check.log, () => checkImage(check.image, options));
+            check.log.info(`Status ${result.status}: ${result.message}`);
             check.done.resolve(result);
         }
     };

@@ -141,6 +141,7 @@ async function checkAll(
         logger: check.log,
       };
       const result = await shared.imageLogs.run(check.log, () => checkImage(check.image, options));
+      check.log.info(`Status ${result.status}: ${result.message}`);
       check.done.resolve(result);
     }
   };
