@@ -21,6 +21,7 @@ import { testSettings } from './helpers/settings.js';
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
+const DOCKER_MANIFEST_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
 const CERT_MANAGER_DIGEST =
   'sha256:e1642bf8e93357165c9f0b027397ce79fdbda8cd609ee048c69284da01401c6c';
 
@@ -77,41 +78,36 @@ describe.skipIf(registrySkipReason)('run against a real registry', () => {
       expect(result?.format).toBe('simplesigning');
     });
 
-    it('verifies an OCI index by the digest of its pretty-printed bytes', async () => {
-      const repository = 'signed/index';
-      const child = await pushImage(registry, repository, 'amd64', OCI_MANIFEST);
-      const bytes = Buffer.from(
-        JSON.stringify(
-          {
-            schemaVersion: 2,
-            mediaType: OCI_INDEX,
-            manifests: [
-              {
-                mediaType: OCI_MANIFEST,
-                digest: child.digest,
-                size: child.bytes.length,
-                platform: { architecture: 'amd64', os: 'linux' },
-              },
-            ],
-          },
-          null,
-          4,
-        ),
-      );
-      const digest = await pushManifest(registry, repository, 'v2', bytes, OCI_INDEX);
-      await pushLegacySignature(registry, repository, digest, [
-        keySignedLayer(
-          simpleSigningPayload(digest, `${registry.host}/${repository}:v2`),
-          privateKey,
-        ),
-      ]);
+    it.each([
+      ['an OCI index', OCI_INDEX, OCI_MANIFEST, 'signed/index'],
+      ['a Docker manifest list', DOCKER_MANIFEST_LIST, DOCKER_MANIFEST, 'signed/list'],
+    ])(
+      'verifies %s by the digest of its pretty-printed bytes',
+      async (_name, indexType, childType, repository) => {
+        const child = await pushImage(registry, repository, 'amd64', childType);
+        const entry = {
+          mediaType: childType,
+          digest: child.digest,
+          size: child.bytes.length,
+          platform: { architecture: 'amd64', os: 'linux' },
+        };
+        const document = { schemaVersion: 2, mediaType: indexType, manifests: [entry] };
+        const bytes = Buffer.from(JSON.stringify(document, null, 4));
+        const digest = await pushManifest(registry, repository, 'v2', bytes, indexType);
+        await pushLegacySignature(registry, repository, digest, [
+          keySignedLayer(
+            simpleSigningPayload(digest, `${registry.host}/${repository}:v2`),
+            privateKey,
+          ),
+        ]);
 
-      const [result] = await run(
-        settings([`${registry.host}/${repository}:v2`], { publicKey: pem(publicKey) }),
-      );
-      expect(result?.digest).toBe(sha256(bytes));
-      expect(result?.status).toBe('verified');
-    });
+        const [result] = await run(
+          settings([`${registry.host}/${repository}:v2`], { publicKey: pem(publicKey) }),
+        );
+        expect(result?.digest).toBe(sha256(bytes));
+        expect(result?.status).toBe('verified');
+      },
+    );
 
     it('reports mismatch for a signature by another key', async () => {
       const repository = 'signed/other-key';
