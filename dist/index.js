@@ -85494,6 +85494,8 @@ class Authenticator {
     isAllowedPlainHttp;
     challenges = new Map();
     tokens = new Map();
+    pings = new Map();
+    pendingHeaders = new Map();
     // Credential helpers are programs; one lookup per registry keeps them from running per request.
     credentials = new Map();
     constructor(transport, lookup, mask, isAllowedPlainHttp) {
@@ -85507,17 +85509,39 @@ class Authenticator {
      * `deadline` (epoch milliseconds) bounds the ping and token requests.
      */
     async header(origin, registry, scope, deadline) {
-        const cached = this.tokens.get(`${origin} ${scope}`);
+        const key = `${origin} ${scope}`;
+        const cached = this.tokens.get(key);
         if (cached && cached.expiresAt > Date.now())
             return cached.header;
-        let challenge = this.challenges.get(origin);
-        if (challenge === undefined) {
-            challenge = await this.ping(origin, deadline);
-            this.challenges.set(origin, challenge);
+        // Images checked in parallel share one ping and one token request per origin and scope. A
+        // shared request runs under the deadline of the image that started it.
+        let pending = this.pendingHeaders.get(key);
+        if (pending === undefined) {
+            pending = this.challenge(origin, deadline)
+                .then((challenge) => challenge === null
+                ? undefined
+                : this.authorize(origin, registry, scope, challenge, deadline))
+                .finally(() => this.pendingHeaders.delete(key));
+            this.pendingHeaders.set(key, pending);
         }
-        if (challenge === null)
-            return undefined;
-        return this.authorize(origin, registry, scope, challenge, deadline);
+        return pending;
+    }
+    /** Returns the origin's challenge, from the cache or from one shared ping. */
+    challenge(origin, deadline) {
+        const known = this.challenges.get(origin);
+        if (known !== undefined)
+            return Promise.resolve(known);
+        let ping = this.pings.get(origin);
+        if (ping === undefined) {
+            ping = this.ping(origin, deadline)
+                .then((challenge) => {
+                this.challenges.set(origin, challenge);
+                return challenge;
+            })
+                .finally(() => this.pings.delete(origin));
+            this.pings.set(origin, ping);
+        }
+        return ping;
     }
     /** Drops the cached header after a 401 and responds to the new challenge once. */
     async refresh(origin, registry, scope, wwwAuthenticate, deadline) {
@@ -87977,7 +88001,10 @@ async function checkAll(settings, shared, hooks) {
                 signatureFormat: settings.signatureFormat,
                 logger: check.log,
             };
-            const result = await shared.imageLogs.run(check.log, () => checkImage(check.image, options));
+            // checkImage turns every failure into a result; the catch keeps a bug from losing a row.
+            const result = await shared.imageLogs
+                .run(check.log, () => checkImage(check.image, options))
+                .catch((error) => unexpectedFailure(check.image, error));
             check.log.info(`Status ${result.status}: ${result.message}`);
             check.done.resolve(result);
         }
@@ -87991,6 +88018,16 @@ async function checkAll(settings, shared, hooks) {
     }
     await Promise.all(workers);
     return results;
+}
+function unexpectedFailure(image, error) {
+    return {
+        image,
+        digest: '',
+        signatureTag: '',
+        signature: '',
+        status: 'error',
+        message: `the check failed unexpectedly: ${(0,errors/* errorMessage */.gJ)(error)}`,
+    };
 }
 /** Log lines of one image, kept until its group can be written. */
 class BufferedLogger {

@@ -6,7 +6,7 @@ import { loadPublicKey } from './cosign/keys.js';
 import type { HashAlgorithm, IdentityPolicy, VerificationPolicy } from './cosign/policy.js';
 import { validateIdentityPolicy } from './cosign/identity.js';
 import { cachedTrustedRoot } from './cosign/trust.js';
-import { ConfigError } from './errors.js';
+import { ConfigError, errorMessage } from './errors.js';
 import { parseReference } from './reference.js';
 import { RegistryClient, type RepositoryRef } from './registry/client.js';
 import { resolveCredentials } from './registry/credentials.js';
@@ -140,7 +140,10 @@ async function checkAll(
         signatureFormat: settings.signatureFormat,
         logger: check.log,
       };
-      const result = await shared.imageLogs.run(check.log, () => checkImage(check.image, options));
+      // checkImage turns every failure into a result; the catch keeps a bug from losing a row.
+      const result = await shared.imageLogs
+        .run(check.log, () => checkImage(check.image, options))
+        .catch((error: unknown) => unexpectedFailure(check.image, error));
       check.log.info(`Status ${result.status}: ${result.message}`);
       check.done.resolve(result);
     }
@@ -155,6 +158,17 @@ async function checkAll(
   }
   await Promise.all(workers);
   return results;
+}
+
+function unexpectedFailure(image: string, error: unknown): ImageResult {
+  return {
+    image,
+    digest: '',
+    signatureTag: '',
+    signature: '',
+    status: 'error',
+    message: `the check failed unexpectedly: ${errorMessage(error)}`,
+  };
 }
 
 /** Log lines of one image, kept until its group can be written. */

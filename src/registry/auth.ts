@@ -26,6 +26,8 @@ interface CachedToken {
 export class Authenticator {
   private readonly challenges = new Map<string, Challenge | null>();
   private readonly tokens = new Map<string, CachedToken>();
+  private readonly pings = new Map<string, Promise<Challenge | null>>();
+  private readonly pendingHeaders = new Map<string, Promise<string | undefined>>();
   // Credential helpers are programs; one lookup per registry keeps them from running per request.
   private readonly credentials = new Map<string, Promise<Credentials | undefined>>();
 
@@ -46,16 +48,42 @@ export class Authenticator {
     scope: string,
     deadline?: number,
   ): Promise<string | undefined> {
-    const cached = this.tokens.get(`${origin} ${scope}`);
+    const key = `${origin} ${scope}`;
+    const cached = this.tokens.get(key);
     if (cached && cached.expiresAt > Date.now()) return cached.header;
 
-    let challenge = this.challenges.get(origin);
-    if (challenge === undefined) {
-      challenge = await this.ping(origin, deadline);
-      this.challenges.set(origin, challenge);
+    // Images checked in parallel share one ping and one token request per origin and scope. A
+    // shared request runs under the deadline of the image that started it.
+    let pending = this.pendingHeaders.get(key);
+    if (pending === undefined) {
+      pending = this.challenge(origin, deadline)
+        .then((challenge) =>
+          challenge === null
+            ? undefined
+            : this.authorize(origin, registry, scope, challenge, deadline),
+        )
+        .finally(() => this.pendingHeaders.delete(key));
+      this.pendingHeaders.set(key, pending);
     }
-    if (challenge === null) return undefined;
-    return this.authorize(origin, registry, scope, challenge, deadline);
+    return pending;
+  }
+
+  /** Returns the origin's challenge, from the cache or from one shared ping. */
+  private challenge(origin: string, deadline: number | undefined): Promise<Challenge | null> {
+    const known = this.challenges.get(origin);
+    if (known !== undefined) return Promise.resolve(known);
+
+    let ping = this.pings.get(origin);
+    if (ping === undefined) {
+      ping = this.ping(origin, deadline)
+        .then((challenge) => {
+          this.challenges.set(origin, challenge);
+          return challenge;
+        })
+        .finally(() => this.pings.delete(origin));
+      this.pings.set(origin, ping);
+    }
+    return ping;
   }
 
   /** Drops the cached header after a 401 and responds to the new challenge once. */
