@@ -1,12 +1,15 @@
 // Benchmarks the bundled CLI (dist/cli/index.js) and action (dist/index.js) against a real
 // registry on 127.0.0.1: wall-clock time per run, requests per image, peak memory, and the real
-// cert-manager v1.8.0 signature. Prints Markdown tables and writes bench/results/latest.json.
+// cert-manager v1.8.0 signature. It also times the sequential CLI of an older commit against the
+// current parallel one, with and without added latency per request. Prints Markdown tables and
+// writes bench/results/latest.json.
 // Run with `npm run bench` after `npm run build`; see bench/RESULTS.md for the last results.
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+import { addBaselineWorktree } from './lib/baseline.mjs';
 import { startCountingProxy } from './lib/counting-proxy.mjs';
 import { describeTools, measureMaxRss, timeCommand } from './lib/measure.mjs';
 import {
@@ -39,7 +42,15 @@ const REPOSITORY = 'bench/app';
 /** Images per repository-layout case on the token registry. */
 const TOKEN_IMAGES = 10;
 /** The whole benchmark stops with an error past this budget. */
-const BUDGET_MS = 280_000;
+const BUDGET_MS = 340_000;
+
+/** The last commit whose CLI checks images one after another, timed against the current CLI. */
+const SEQUENTIAL_COMMIT = 'f43234b';
+/** Delay the latency proxy adds before forwarding each request, for a remote registry's round trip. */
+const ADDED_LATENCY_MS = 40;
+const PARALLEL_SIZES = [10, 50];
+/** Timed runs per command through the latency proxy, after WARMUP untimed ones. */
+const LATENCY_RUNS = QUICK ? 1 : 5;
 
 const CERT_MANAGER = join(ROOT, 'fixtures', 'cert-manager-v1.8.0');
 const CERT_MANAGER_REPOSITORY = 'jetstack/cert-manager-controller';
@@ -85,7 +96,12 @@ function childEnv(extra = {}) {
 }
 
 function cliArgv(keyPath, images, extra = []) {
-  return [NODE, CLI, '--public-key', keyPath, '--json', ...extra, ...images];
+  return bundleArgv(CLI, keyPath, images, extra);
+}
+
+/** Builds the command line of the CLI bundle `cli`, which may come from another commit. */
+function bundleArgv(cli, keyPath, images, extra = []) {
+  return [NODE, cli, '--public-key', keyPath, '--json', ...extra, ...images];
 }
 
 /**
@@ -187,6 +203,8 @@ function describeMachine() {
     node: process.version,
     registry: registryVersion.stdout.trim(),
     gitCommit: git(['rev-parse', 'HEAD']),
+    // The last commit that changed dist/, which is the code the bundles contain.
+    distCommit: git(['log', '-1', '--format=%H', '--', 'dist/']),
     distChangedSinceCommit: git(['status', '--porcelain', '--', 'dist/']) !== '',
     ...describeTools(),
   };
@@ -250,7 +268,17 @@ async function main() {
 
   const results = {
     machine: describeMachine(),
-    settings: { RUNS, WARMUP, LOOP_RUNS, RSS_RUNS, SIZES },
+    settings: {
+      RUNS,
+      WARMUP,
+      LOOP_RUNS,
+      RSS_RUNS,
+      SIZES,
+      SEQUENTIAL_COMMIT,
+      ADDED_LATENCY_MS,
+      PARALLEL_SIZES,
+      LATENCY_RUNS,
+    },
   };
 
   // 1. Start-up alone, then N images by tag in one process each.
@@ -418,11 +446,151 @@ async function main() {
     }),
   ];
 
+  // 6. The sequential CLI of SEQUENTIAL_COMMIT against the current one, which checks in parallel.
+  results.parallel = await compareParallel({
+    registry,
+    tokenRegistry,
+    tokens,
+    keyPath,
+    byTag,
+    currentCommit: results.machine.distCommit,
+  });
+
   results.elapsedSeconds = Math.round((Date.now() - started) / 100) / 10;
   mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
   writeFileSync(RESULTS_FILE, JSON.stringify(results, null, 2) + '\n');
   process.stdout.write(renderMarkdown(results));
   log(`done; raw numbers in ${RESULTS_FILE}`);
+}
+
+/**
+ * Times the committed CLI bundle of SEQUENTIAL_COMMIT, which checks images one after another,
+ * against the current one on the same images: straight to the registry and through a proxy that
+ * holds each request for ADDED_LATENCY_MS. Counts requests and tokens per run through such a
+ * proxy too, because the images in flight at once may each ping the registry or fetch a token.
+ */
+async function compareParallel({ registry, tokenRegistry, tokens, keyPath, byTag, currentCommit }) {
+  log(`checking out ${SEQUENTIAL_COMMIT} in a temporary git worktree`);
+  const baseline = addBaselineWorktree(ROOT, SEQUENTIAL_COMMIT);
+  cleanups.push(baseline.remove);
+  const bundles = [
+    { name: 'sequential', commit: baseline.commit, cli: baseline.cli },
+    { name: 'parallel', commit: currentCommit, cli: CLI },
+  ];
+
+  const latencyProxy = await startCountingProxy(registry.host, { delayMs: ADDED_LATENCY_MS });
+  cleanups.push(latencyProxy.stopNow);
+  const tokenLatencyProxy = await startCountingProxy(tokenRegistry.host, {
+    delayMs: ADDED_LATENCY_MS,
+  });
+  cleanups.push(tokenLatencyProxy.stopNow);
+  const routes = [
+    { addedLatencyMs: 0, host: registry.host },
+    { addedLatencyMs: ADDED_LATENCY_MS, host: latencyProxy.host },
+  ];
+  const maxSize = Math.max(...PARALLEL_SIZES);
+
+  for (const bundle of bundles) {
+    for (const route of routes) {
+      expectStatuses(
+        `${bundle.name} CLI, N=${maxSize}, ${route.addedLatencyMs} ms added`,
+        await runCliOnce(bundleArgv(bundle.cli, keyPath, byTag(route.host, maxSize))),
+        'verified',
+      );
+    }
+  }
+
+  const timings = [];
+  for (const route of routes) {
+    for (const size of PARALLEL_SIZES) {
+      for (const bundle of bundles) {
+        const argv = bundleArgv(bundle.cli, keyPath, byTag(route.host, size));
+        const label = `${bundle.name} CLI, N=${size} by tag, ${route.addedLatencyMs} ms added per request`;
+        const runs = route.addedLatencyMs === 0 ? RUNS : LATENCY_RUNS;
+        timings.push({
+          bundle: bundle.name,
+          images: size,
+          addedLatencyMs: route.addedLatencyMs,
+          ...(await timed(label, argv, { runs })),
+        });
+      }
+    }
+  }
+
+  log('counting requests of both bundles');
+  const requests = [];
+  for (const [proxy, route] of [
+    [latencyProxy, routes[1]],
+    [undefined, routes[0]],
+  ]) {
+    // The route without added latency is counted by a proxy with no delay.
+    const counter = proxy ?? (await startCountingProxy(registry.host));
+    if (!proxy) cleanups.push(counter.stopNow);
+    for (const size of PARALLEL_SIZES) {
+      for (const bundle of bundles) {
+        counter.reset();
+        const run = await runCliOnce(bundleArgv(bundle.cli, keyPath, byTag(counter.host, size)));
+        expectStatuses(`${bundle.name} CLI, N=${size}, counted`, run, 'verified');
+        requests.push({
+          bundle: bundle.name,
+          images: size,
+          addedLatencyMs: route.addedLatencyMs,
+          ...counter.snapshot(),
+        });
+      }
+    }
+  }
+
+  const tokenCases = [
+    ['one repository', byTag(tokenLatencyProxy.host, TOKEN_IMAGES)],
+    [
+      `${TOKEN_IMAGES} repositories`,
+      Array.from(
+        { length: TOKEN_IMAGES },
+        (_, i) => `${tokenLatencyProxy.host}/${REPOSITORY}-${i + 1}:v1`,
+      ),
+    ],
+  ];
+  for (const [layout, images] of tokenCases) {
+    for (const bundle of bundles) {
+      tokenLatencyProxy.reset();
+      tokens.resetCount();
+      const run = await runCliOnce(bundleArgv(bundle.cli, keyPath, images));
+      expectStatuses(`${bundle.name} CLI, token auth, ${layout}`, run, 'verified');
+      requests.push({
+        bundle: bundle.name,
+        images: images.length,
+        addedLatencyMs: ADDED_LATENCY_MS,
+        tokenAuth: layout,
+        tokens: tokens.issued,
+        ...tokenLatencyProxy.snapshot(),
+      });
+    }
+  }
+
+  log('measuring peak memory of both bundles');
+  const maxRss = [];
+  for (const bundle of bundles) {
+    const argv = bundleArgv(bundle.cli, keyPath, byTag(registry.host, maxSize));
+    maxRss.push({
+      bundle: bundle.name,
+      images: maxSize,
+      ...(await measureMaxRss(argv, { runs: RSS_RUNS, env: childEnv(), timeoutMs: 60_000 })),
+    });
+  }
+
+  return {
+    bundles: bundles.map(({ name, commit, cli }) => ({
+      name,
+      commit,
+      cli: cli.startsWith(baseline.dir)
+        ? `dist/cli/index.js in a temporary worktree of ${SEQUENTIAL_COMMIT}`
+        : 'dist/cli/index.js in this checkout',
+    })),
+    timings,
+    requests,
+    maxRss,
+  };
 }
 
 const ms = (value) => value.toFixed(0);
@@ -511,8 +679,68 @@ function renderMarkdown(results) {
       `| ${entry.label} | ${entry.runs} | ${ms(entry.median)} | ${ms(entry.min)} | ${ms(entry.max)} |`,
     );
   }
+  lines.push(...renderParallel(results.parallel));
   lines.push('', `Total benchmark time: ${results.elapsedSeconds} s`, '');
   return lines.join('\n');
+}
+
+function renderParallel(parallel) {
+  const lines = [
+    '',
+    '### Sequential against parallel image checks (ms)',
+    '',
+    ...parallel.bundles.map(
+      (bundle) => `- ${bundle.name}: ${bundle.cli}, commit ${bundle.commit.slice(0, 7)}`,
+    ),
+    '',
+    '| added latency per request | N | sequential: median (min–max) | parallel: median (min–max) | ratio of medians |',
+    '| ---: | ---: | --- | --- | ---: |',
+  ];
+  const find = (list, bundle, images, addedLatencyMs) =>
+    list.find(
+      (entry) =>
+        entry.bundle === bundle &&
+        entry.images === images &&
+        entry.addedLatencyMs === addedLatencyMs &&
+        entry.tokenAuth === undefined,
+    );
+  const latencies = [...new Set(parallel.timings.map((entry) => entry.addedLatencyMs))];
+  const sizes = [...new Set(parallel.timings.map((entry) => entry.images))];
+  for (const latency of latencies) {
+    for (const size of sizes) {
+      const sequential = find(parallel.timings, 'sequential', size, latency);
+      const concurrent = find(parallel.timings, 'parallel', size, latency);
+      lines.push(
+        `| ${latency} | ${size} | ${ms(sequential.median)} (${ms(sequential.min)}–${ms(sequential.max)}), ${sequential.runs} runs | ${ms(concurrent.median)} (${ms(concurrent.min)}–${ms(concurrent.max)}), ${concurrent.runs} runs | ${(sequential.median / concurrent.median).toFixed(1)} |`,
+      );
+    }
+  }
+
+  lines.push(
+    '',
+    '| bundle | added latency | images | token auth | requests | per image | tokens | TCP connections | requests by kind -> registry status |',
+    '| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |',
+  );
+  for (const entry of parallel.requests) {
+    const kinds = Object.entries(entry.byKind)
+      .map(([kind, value]) => `${value}× ${kind}`)
+      .join('; ');
+    lines.push(
+      `| ${entry.bundle} | ${entry.addedLatencyMs} | ${entry.images} | ${entry.tokenAuth ?? ''} | ${entry.total} | ${(entry.total / entry.images).toFixed(2)} | ${entry.tokens ?? ''} | ${entry.connections} | ${kinds} |`,
+    );
+  }
+
+  lines.push(
+    '',
+    '| bundle | images | runs | peak RSS median (MiB) | min | max |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+  );
+  for (const entry of parallel.maxRss) {
+    lines.push(
+      `| ${entry.bundle} | ${entry.images} | ${entry.runs} | ${mib(entry.median)} | ${mib(entry.min)} | ${mib(entry.max)} |`,
+    );
+  }
+  return lines;
 }
 
 try {

@@ -1,6 +1,8 @@
 // An HTTP proxy on a free 127.0.0.1 port that forwards every request to one local registry and
-// counts the requests by kind and the TCP connections the client opens.
+// counts the requests by kind and the TCP connections the client opens. It can delay each request
+// by a fixed time before forwarding it, to simulate the round trip to a remote registry.
 import { createServer, request as httpRequest } from 'node:http';
+import { clearTimeout, setTimeout } from 'node:timers';
 
 const DIGEST = /^[a-z0-9]+:[a-f0-9]{32,}$/;
 const DIGEST_TAG = /^[a-z0-9]+-[a-f0-9]{32,}$/;
@@ -24,24 +26,28 @@ export function classify(method, path) {
 }
 
 /**
- * Starts the proxy in front of `targetHost` (host:port on 127.0.0.1). `snapshot()` returns the
- * counts since the last `reset()`: requests by kind and registry status, the TCP connections
- * accepted and the requests served on each.
+ * Starts the proxy in front of `targetHost` (host:port on 127.0.0.1). With `delayMs` above 0 it
+ * waits that many milliseconds before forwarding each request, so every request costs one added
+ * round trip. Connection set-up is not delayed. `snapshot()` returns the counts since the last
+ * `reset()`: requests by kind and registry status, the TCP connections accepted and the requests
+ * served on each.
  */
-export async function startCountingProxy(targetHost) {
+export async function startCountingProxy(targetHost, { delayMs = 0 } = {}) {
   const [targetName, targetPort] = targetHost.split(':');
   if (targetName !== '127.0.0.1') {
     throw new Error(`the counting proxy forwards only to 127.0.0.1, not to ${targetHost}`);
+  }
+  if (!Number.isInteger(delayMs) || delayMs < 0 || delayMs > 10_000) {
+    throw new Error(`delayMs must be an integer from 0 to 10000 ms, got ${delayMs}`);
   }
   let counts = {};
   // Requests served on each TCP connection, in the order the connections were accepted.
   let perConnection = [];
   const connectionIndex = new WeakMap();
+  // Requests waiting out the delay, so that stopping the proxy can cancel them.
+  const waiting = new Set();
 
-  const server = createServer((incoming, outgoing) => {
-    const kind = classify(incoming.method, incoming.url);
-    const index = connectionIndex.get(incoming.socket);
-    if (index !== undefined) perConnection[index]++;
+  const forward = (kind, incoming, outgoing) => {
     const forwarded = httpRequest(
       {
         host: targetName,
@@ -67,6 +73,21 @@ export async function startCountingProxy(targetHost) {
       outgoing.end();
     });
     incoming.pipe(forwarded);
+  };
+
+  const server = createServer((incoming, outgoing) => {
+    const kind = classify(incoming.method, incoming.url);
+    const index = connectionIndex.get(incoming.socket);
+    if (index !== undefined) perConnection[index]++;
+    if (delayMs === 0) {
+      forward(kind, incoming, outgoing);
+      return;
+    }
+    const timer = setTimeout(() => {
+      waiting.delete(timer);
+      forward(kind, incoming, outgoing);
+    }, delayMs);
+    waiting.add(timer);
   });
   server.on('connection', (socket) => {
     connectionIndex.set(socket, perConnection.length);
@@ -75,12 +96,18 @@ export async function startCountingProxy(targetHost) {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const host = `127.0.0.1:${server.address().port}`;
 
+  const cancelWaiting = () => {
+    for (const timer of waiting) clearTimeout(timer);
+    waiting.clear();
+  };
   const stopNow = () => {
+    cancelWaiting();
     server.closeAllConnections();
     server.close();
   };
   return {
     host,
+    delayMs,
     reset() {
       counts = {};
       perConnection = [];
@@ -95,6 +122,7 @@ export async function startCountingProxy(targetHost) {
       };
     },
     stop: async () => {
+      cancelWaiting();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     },
