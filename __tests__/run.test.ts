@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/errors.js';
 import { run, type Settings } from '../src/run.js';
 import { keySignedLayer, pushLegacySignature, simpleSigningPayload } from './helpers/cosign.js';
+import { startFaultServer } from './helpers/fault-proxy.js';
 import { CERT_MANAGER, realFile, realFixturesSkipReason, realText } from './helpers/fixtures.js';
 import {
   pushBlob,
@@ -460,6 +461,38 @@ describe.skipIf(registrySkipReason)('run against a registry that requires a logi
       settings([reference], { publicKey: pem(publicKey), dockerConfigDir }),
     );
     expect(result?.status).toBe('verified');
+  });
+
+  it('sends the credentials to no other registry', async () => {
+    const other = await startFaultServer();
+    const seen: (string | undefined)[] = [];
+    other.route('/v2/', (req, res) => {
+      seen.push(req.headers.authorization);
+      res.writeHead(401, { 'www-authenticate': 'Basic realm="other"' });
+      res.end();
+    });
+    try {
+      const images = [reference, `${other.host}/someone/else@sha256:${'f'.repeat(64)}`];
+      const credentials = { registryUsername: 'ci', registryPassword: 'pull-secret' };
+      const results = await run(
+        settings(images, { publicKey: pem(publicKey), ...credentials, registry: registry.host }),
+      );
+
+      expect(results.map((result) => result.status)).toEqual(['verified', 'missing']);
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen.every((header) => header === undefined)).toBe(true);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it('rejects credentials without a registry when images span several', async () => {
+    const images = [reference, `127.0.0.1:1/other/app@sha256:${'f'.repeat(64)}`];
+    const credentials = { registryUsername: 'ci', registryPassword: 'pull-secret' };
+
+    await expect(
+      run(settings(images, { publicKey: pem(publicKey), ...credentials })),
+    ).rejects.toThrow('set registry to the one host the credentials are for');
   });
 
   it('reports error, not missing, without credentials', async () => {

@@ -25,6 +25,7 @@ Options (each mirrors the action input of the same name):
   --trusted-root PATH                   trusted_root.json for offline or private Sigstore
   --ignore-sct, --ignore-tlog           skip those checks (not recommended)
   --registry-username USER              with REGISTRY_PASSWORD in the environment
+  --registry HOST                       the one registry those credentials are for
   --insecure-registry HOST              allow plain HTTP to HOST (repeatable)
   --timeout SECONDS                     time allowed per image (default 300)
   --json                                print the results as JSON instead of a table
@@ -51,6 +52,7 @@ const STRING_OPTIONS = [
   'runner-environment',
   'trusted-root',
   'registry-username',
+  'registry',
   'timeout',
 ] as const;
 
@@ -96,6 +98,7 @@ function toSettings(values: Values, images: string[]): Settings {
     signatureFormat: (values['signature-format'] ?? 'auto') as SignatureFormat,
     registryUsername: values['registry-username'],
     registryPassword: process.env.REGISTRY_PASSWORD,
+    registry: values.registry,
     insecureRegistries: values['insecure-registry'] ?? [],
     trustedRoot: values['trusted-root'],
     identity: {

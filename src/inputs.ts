@@ -31,6 +31,7 @@ export function readInputs(): ActionInputs {
     signatureFormat: (core.getInput('signature-format') || 'auto') as SignatureFormat,
     registryUsername: optional('registry-username'),
     registryPassword: password,
+    registry: optional('registry'),
     githubToken,
     insecureRegistries: parseImageList(core.getInput('insecure-registries')),
     trustedRoot: optional('trusted-root'),

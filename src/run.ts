@@ -22,6 +22,11 @@ export interface Settings {
   signatureFormat: SignatureFormat;
   registryUsername?: string;
   registryPassword?: string;
+  /**
+   * Registry host that registryUsername and registryPassword are for. Defaults to the one
+   * registry of the images and signature repository; required when they span several.
+   */
+  registry?: string;
   githubToken?: string;
   dockerConfigDir?: string;
   insecureRegistries: string[];
@@ -69,6 +74,7 @@ export async function run(settings: Settings, hooks: RunHooks = {}): Promise<Ima
   if (settings.images.length === 0) {
     throw new ConfigError('no images were given: set images to one or more image references');
   }
+  const usernameRegistry = credentialRegistry(settings, signatureRepository);
 
   // Registry requests log into the buffer of the image they serve, found through the async context.
   const imageLogs = new AsyncLocalStorage<BufferedLogger>();
@@ -86,6 +92,7 @@ export async function run(settings: Settings, hooks: RunHooks = {}): Promise<Ima
       resolveCredentials(registry, {
         username: settings.registryUsername,
         password: settings.registryPassword,
+        usernameRegistry,
         githubToken: settings.githubToken,
         dockerConfigDir: settings.dockerConfigDir,
         onSecret,
@@ -262,6 +269,44 @@ function parseSignatureRepository(value: string | undefined): RepositoryRef | un
     apiHost: reference.apiHost,
     repository: reference.repository,
   };
+}
+
+/**
+ * Returns the registry that registry-username and registry-password may be sent to. Images can
+ * come from untrusted input, such as a pull request, so the credentials never go to a registry
+ * that the settings do not name or imply.
+ */
+function credentialRegistry(
+  settings: Settings,
+  signatureRepository: RepositoryRef | undefined,
+): string | undefined {
+  if (!settings.registryUsername || !settings.registryPassword) return undefined;
+  if (settings.registry) return normalizeRegistry(settings.registry);
+
+  const registries = new Set<string>();
+  for (const image of settings.images) {
+    try {
+      registries.add(parseReference(image).registry);
+    } catch {
+      // An invalid reference gets its own error result; it names no registry to send to.
+    }
+  }
+  if (signatureRepository) registries.add(signatureRepository.registry);
+  if (registries.size > 1) {
+    throw new ConfigError(
+      `registry-username is set but the images are on several registries (${[...registries].join(', ')}): set registry to the one host the credentials are for`,
+    );
+  }
+  return [...registries][0];
+}
+
+/** Reduces a registry input such as `https://index.docker.io/v1/` to the host references use. */
+function normalizeRegistry(value: string): string {
+  const host = value
+    .trim()
+    .replace(/^https?:\/\//, '')
+    .replace(/\/.*$/, '');
+  return host === 'index.docker.io' || host === 'registry-1.docker.io' ? 'docker.io' : host;
 }
 
 /** Splits the images input: one reference per line or comma-separated, blank entries ignored. */

@@ -78,11 +78,22 @@ describe('resolveCredentials', () => {
       const { credentials, secrets } = await resolveRecorded('registry.example', {
         username: 'u',
         password: 'input-secret',
+        usernameRegistry: 'registry.example',
       });
 
       expect(credentials).toEqual({ kind: 'basic', username: 'u', password: 'input-secret' });
       expect(secrets).toContain('input-secret');
       expect(secrets).toContain(base64('u:input-secret'));
+    });
+
+    it('does not return them for another registry', async () => {
+      const { credentials } = await resolveRecorded('other.example', {
+        username: 'u',
+        password: 'input-secret',
+        usernameRegistry: 'registry.example',
+      });
+
+      expect(credentials).toBeUndefined();
     });
   });
 

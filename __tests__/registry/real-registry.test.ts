@@ -34,7 +34,9 @@ function repoOn(registry: TestRegistry, repository: string): RepositoryRef {
 
 function clientFor(options: CredentialOptions, logger = captureLogger()): RegistryClient {
   return new RegistryClient({
-    credentials: (registry) => resolveCredentials(registry, options),
+    // The inputs are for whichever registry the test started.
+    credentials: (registry) =>
+      resolveCredentials(registry, { usernameRegistry: registry, ...options }),
     onSecret: options.onSecret,
     logger,
     retry: instantRetry(),

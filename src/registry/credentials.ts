@@ -13,6 +13,8 @@ export type Credentials =
 export interface CredentialOptions {
   username?: string;
   password?: string;
+  /** The only registry that `username` and `password` are sent to. */
+  usernameRegistry?: string;
   /** Used for ghcr.io when nothing else matches. */
   githubToken?: string;
   /** Folder holding config.json; defaults to $DOCKER_CONFIG, then ~/.docker. */
@@ -40,7 +42,7 @@ export async function resolveCredentials(
 ): Promise<Credentials | undefined> {
   const mask = options.onSecret ?? (() => {});
 
-  if (options.username && options.password) {
+  if (options.username && options.password && registry === options.usernameRegistry) {
     mask(options.password);
     mask(Buffer.from(`${options.username}:${options.password}`).toString('base64'));
     return { kind: 'basic', username: options.username, password: options.password };
