@@ -93,6 +93,24 @@ describe('signerFromCertificate', () => {
     });
   });
 
+  describe('when another issuer sets the v2 extensions', () => {
+    it('returns no GitHub workflow claims', async () => {
+      const der = await certificateWith([
+        { oid: '1.3.6.1.4.1.57264.1.8', value: 'https://gitlab.com' },
+        { oid: '1.3.6.1.4.1.57264.1.12', value: 'https://gitlab.com/acme/app' },
+        { oid: '1.3.6.1.4.1.57264.1.14', value: 'refs/tags/v1.0.0' },
+        { oid: '1.3.6.1.4.1.57264.1.20', value: 'push' },
+      ]);
+
+      const signer = signerFromCertificate(der);
+
+      expect(signer.sourceRepositoryUri).toBe('https://gitlab.com/acme/app');
+      expect(signer.githubWorkflowRepository).toBeUndefined();
+      expect(signer.githubWorkflowRef).toBeUndefined();
+      expect(signer.githubWorkflowTrigger).toBeUndefined();
+    });
+  });
+
   describe('when the certificate has only legacy GitHub extensions', () => {
     it('returns the legacy claims', async () => {
       const der = await certificateWith([
@@ -228,8 +246,10 @@ describe('anchoredRegExp', () => {
     expect(anchoredRegExp('a|b').source).toBe('^(?:a|b)$');
   });
 
-  it('returns an anchored pattern unchanged', () => {
-    expect(anchoredRegExp('^a$').source).toBe('^a$');
+  it('wraps a pattern that has its own anchors', () => {
+    expect(anchoredRegExp('^a|b$').test('b-evil')).toBe(false);
+    expect(anchoredRegExp('^a|b$').test('a-evil')).toBe(false);
+    expect(anchoredRegExp('^a$').test('a')).toBe(true);
   });
 
   it('returns a pattern that rejects a longer value', () => {

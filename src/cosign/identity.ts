@@ -34,6 +34,9 @@ const V2 = {
 
 const ASN1_UTF8_STRING = 0x0c;
 
+/** OIDC issuer of GitHub Actions workflow identity tokens. */
+const GITHUB_ACTIONS_ISSUER = 'https://token.actions.githubusercontent.com';
+
 /**
  * Reads the signer from a Fulcio certificate (PEM or DER): the SAN as identity, the OIDC issuer,
  * and the CI claims. Throws VerificationError('MALFORMED') for an unreadable certificate.
@@ -52,17 +55,19 @@ export function signerFromCertificate(pem: string | Buffer): Signer {
   }
 
   const sourceRepositoryUri = utf8Extension(cert, V2.sourceRepositoryUri);
+  // The v2 claims are provider-neutral, so they stand in for the GitHub-specific ones only on
+  // certificates that GitHub Actions' issuer vouched for.
+  const v2 = (oid: string) =>
+    issuer === GITHUB_ACTIONS_ISSUER ? utf8Extension(cert, oid) : undefined;
   const claims: Omit<Signer, 'identity' | 'issuer'> = {
-    githubWorkflowTrigger:
-      utf8Extension(cert, V2.buildTrigger) ?? rawExtension(cert, LEGACY.githubWorkflowTrigger),
+    githubWorkflowTrigger: rawExtension(cert, LEGACY.githubWorkflowTrigger) ?? v2(V2.buildTrigger),
     githubWorkflowSha:
-      utf8Extension(cert, V2.sourceRepositoryDigest) ??
-      rawExtension(cert, LEGACY.githubWorkflowSha),
+      rawExtension(cert, LEGACY.githubWorkflowSha) ?? v2(V2.sourceRepositoryDigest),
     githubWorkflowName: rawExtension(cert, LEGACY.githubWorkflowName),
     githubWorkflowRepository:
-      rawExtension(cert, LEGACY.githubWorkflowRepository) ?? repositoryPath(sourceRepositoryUri),
-    githubWorkflowRef:
-      utf8Extension(cert, V2.sourceRepositoryRef) ?? rawExtension(cert, LEGACY.githubWorkflowRef),
+      rawExtension(cert, LEGACY.githubWorkflowRepository) ??
+      (issuer === GITHUB_ACTIONS_ISSUER ? repositoryPath(sourceRepositoryUri) : undefined),
+    githubWorkflowRef: rawExtension(cert, LEGACY.githubWorkflowRef) ?? v2(V2.sourceRepositoryRef),
     buildSignerUri: utf8Extension(cert, V2.buildSignerUri),
     sourceRepositoryUri,
     runnerEnvironment: utf8Extension(cert, V2.runnerEnvironment),
@@ -120,13 +125,13 @@ export function validateIdentityPolicy(policy: IdentityPolicy): void {
 }
 
 /**
- * Compiles a user pattern so that it must match the whole value: `p` becomes `^(?:p)$` unless it
- * already starts with `^` and ends with `$`. Throws ConfigError for an invalid pattern.
+ * Compiles a user pattern so that it must match the whole value: `p` becomes `^(?:p)$`. Throws
+ * ConfigError for an invalid pattern.
  */
 export function anchoredRegExp(pattern: string): RegExp {
-  const anchored = pattern.startsWith('^') && pattern.endsWith('$') ? pattern : `^(?:${pattern})$`;
+  // Wrapped even when the pattern has its own anchors: `^a|b$` would otherwise match `b-evil`.
   try {
-    return new RegExp(anchored);
+    return new RegExp(`^(?:${pattern})$`);
   } catch (error) {
     throw new ConfigError(
       `invalid regular expression ${JSON.stringify(pattern)}: ${errorMessage(error)}`,
