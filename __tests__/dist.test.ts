@@ -186,6 +186,33 @@ describe.skipIf(
     expect(invalid.stderr.trim().split('\n')).toHaveLength(1);
   });
 
+  it('keeps registry-supplied text from starting a workflow command', async () => {
+    const digest = `sha256:${'9'.repeat(64)}`;
+    const forged = JSON.stringify({
+      critical: {
+        identity: { 'docker-reference': 'x' },
+        image: { 'docker-manifest-digest': digest },
+        type: 'x\n::error title=forged::forged line',
+      },
+      optional: null,
+    });
+    await pushLegacySignature(registry, 'forged/app', digest, [
+      {
+        payload: Buffer.from(forged),
+        annotations: { 'dev.cosignproject.cosign/signature': 'AAAA' },
+      },
+    ]);
+
+    const result = runAction({
+      images: `${registry.host}/forged/app@${digest}`,
+      'signature-format': 'legacy',
+    });
+
+    expect(result.status).toBe(1);
+    expect(result.stdout).not.toMatch(/^::error title=forged/m);
+    expect(result.stdout).toContain('::error title=Signature mismatch');
+  });
+
   it('masks the registry password', () => {
     const result = runAction({
       images: `${registry.host}/jetstack/cert-manager-controller@${OTHER_DIGEST}`,

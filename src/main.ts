@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   try {
     const { settings, warnOnly } = readInputs();
     const results = await run(settings, {
-      logger: core,
+      logger: singleLineLogger,
       onSecret: (secret) => core.setSecret(secret),
       group: (name, work) => core.group(name, work),
     });
@@ -35,6 +35,20 @@ async function main(): Promise<void> {
   } catch (error) {
     core.setFailed(errorMessage(error));
   }
+}
+
+/**
+ * Logs through @actions/core with every message on one line: registry-supplied text must not
+ * start a line of its own, where the runner would read it as a workflow command.
+ */
+const singleLineLogger = {
+  info: (message: string) => core.info(oneLine(message)),
+  debug: (message: string) => core.debug(oneLine(message)),
+  warning: (message: string) => core.warning(oneLine(message)),
+};
+
+function oneLine(message: string): string {
+  return message.replace(/[\r\n]+/g, ' ');
 }
 
 async function writeSummary(markdown: string): Promise<void> {

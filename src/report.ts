@@ -58,7 +58,7 @@ export function buildAnnotation(result: ImageResult, warnOnly: boolean): Annotat
       level: 'warning',
       title: `Signature not verified: ${result.image}`,
       message:
-        'a signature naming this digest exists, but no public-key or certificate identity was given to verify it',
+        'a signature naming this digest exists, but no public-key or certificate identity was given to verify it (an empty secret in public-key has the same effect)',
     };
   }
   return {

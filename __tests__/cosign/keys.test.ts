@@ -115,6 +115,12 @@ describe('loadPublicKey', () => {
     );
   });
 
+  it('rejects a path that cannot be read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'key-dir-'));
+    expect(() => loadPublicKey(dir)).toThrow(ConfigError);
+    expect(() => loadPublicKey(dir)).toThrow(`public key file ${dir} cannot be read (EISDIR)`);
+  });
+
   it('rejects PEM that is not a public key', () => {
     const text = '-----BEGIN PUBLIC KEY-----\nbm90IGEga2V5\n-----END PUBLIC KEY-----\n';
     expect(() => loadPublicKey(text)).toThrow(/not a valid PEM public key/);

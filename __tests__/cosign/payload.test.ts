@@ -43,6 +43,17 @@ describe('parsePayload', () => {
       /lacks/,
     ],
     ['an array', Buffer.from('[]'), /lacks/],
+    [
+      'two digest keys that differ in case',
+      payload({
+        type: 'cosign container image signature',
+        image: {
+          'docker-manifest-digest': DIGEST,
+          'Docker-Manifest-Digest': `sha256:${'b'.repeat(64)}`,
+        },
+      }),
+      /2 keys named "docker-manifest-digest"/,
+    ],
   ])('rejects %s', (_name, bytes, reason) => {
     expect(() => parsePayload(bytes)).toThrow(VerificationError);
     expect(() => parsePayload(bytes)).toThrow(reason);

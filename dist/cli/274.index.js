@@ -36,6 +36,7 @@ Options (each mirrors the action input of the same name):
   --trusted-root PATH                   trusted_root.json for offline or private Sigstore
   --ignore-sct, --ignore-tlog           skip those checks (not recommended)
   --registry-username USER              with REGISTRY_PASSWORD in the environment
+  --registry HOST                       the one registry those credentials are for
   --insecure-registry HOST              allow plain HTTP to HOST (repeatable)
   --timeout SECONDS                     time allowed per image (default 300)
   --json                                print the results as JSON instead of a table
@@ -61,6 +62,7 @@ const STRING_OPTIONS = [
     'runner-environment',
     'trusted-root',
     'registry-username',
+    'registry',
     'timeout',
 ];
 function parseCommandLine(argv) {
@@ -93,6 +95,7 @@ function toSettings(values, images) {
         signatureFormat: (values['signature-format'] ?? 'auto'),
         registryUsername: values['registry-username'],
         registryPassword: process.env.REGISTRY_PASSWORD,
+        registry: values.registry,
         insecureRegistries: values['insecure-registry'] ?? [],
         trustedRoot: values['trusted-root'],
         identity: {
@@ -276,7 +279,7 @@ function buildAnnotation(result, warnOnly) {
         return {
             level: 'warning',
             title: `Signature not verified: ${result.image}`,
-            message: 'a signature naming this digest exists, but no public-key or certificate identity was given to verify it',
+            message: 'a signature naming this digest exists, but no public-key or certificate identity was given to verify it (an empty secret in public-key has the same effect)',
         };
     }
     return {
@@ -1922,8 +1925,13 @@ function loadPublicKey(value) {
         if (!(0,external_node_fs_.existsSync)(text)) {
             throw new errors/* ConfigError */.xL(`public-key "${text}" is neither PEM text nor a readable file: pass the PEM or a path to it`);
         }
-        pem = (0,external_node_fs_.readFileSync)(text, 'utf8');
         source = `public key file ${text}`;
+        try {
+            pem = (0,external_node_fs_.readFileSync)(text, 'utf8');
+        }
+        catch (error) {
+            throw new errors/* ConfigError */.xL(`${source} cannot be read (${error.code ?? (0,errors/* errorMessage */.gJ)(error)}): pass a readable PEM file`);
+        }
     }
     let key;
     try {
@@ -2300,22 +2308,25 @@ function parsePayload(bytes) {
 /** Throws unless the payload is an image signature that names `imageDigest`. */
 function checkPayload(payload, imageDigest) {
     if (payload.type.toLowerCase() !== SIGNATURE_PAYLOAD_TYPE) {
-        throw new errors/* VerificationError */.mk('NOT_A_SIGNATURE', `the payload type is "${payload.type}", not "${SIGNATURE_PAYLOAD_TYPE}"`);
+        throw new errors/* VerificationError */.mk('NOT_A_SIGNATURE', `the payload type is ${JSON.stringify(payload.type)}, not "${SIGNATURE_PAYLOAD_TYPE}"`);
     }
     if (payload.manifestDigest !== imageDigest) {
-        throw new errors/* VerificationError */.mk('DIGEST_MISMATCH', `the signature payload names ${payload.manifestDigest}, not the image digest ${imageDigest}`);
+        throw new errors/* VerificationError */.mk('DIGEST_MISMATCH', `the signature payload names ${JSON.stringify(payload.manifestDigest).slice(1, -1)}, not the image digest ${imageDigest}`);
     }
 }
-/** Returns the value under `key` (compared case-insensitively) of a JSON object. */
+/**
+ * Returns the value under `key` (compared case-insensitively) of a JSON object. Two keys that
+ * differ only in case are rejected, because another verifier could read the other one.
+ */
 function field(value, key) {
     if (typeof value !== 'object' || value === null || Array.isArray(value))
         return undefined;
     const wanted = key.toLowerCase();
-    for (const [name, item] of Object.entries(value)) {
-        if (name.toLowerCase() === wanted)
-            return item;
+    const matches = Object.entries(value).filter(([name]) => name.toLowerCase() === wanted);
+    if (matches.length > 1) {
+        throw new errors/* VerificationError */.mk('MALFORMED', `the signature payload has ${matches.length} keys named "${key}" in different cases`);
     }
-    return undefined;
+    return matches[0]?.[1];
 }
 
 // EXTERNAL MODULE: ./node_modules/@sigstore/protobuf-specs/dist/index.js
@@ -2489,6 +2500,8 @@ const V2 = {
     buildTrigger: `${FULCIO_OID}.20`,
 };
 const ASN1_UTF8_STRING = 0x0c;
+/** OIDC issuer of GitHub Actions workflow identity tokens. */
+const GITHUB_ACTIONS_ISSUER = 'https://token.actions.githubusercontent.com';
 /**
  * Reads the signer from a Fulcio certificate (PEM or DER): the SAN as identity, the OIDC issuer,
  * and the CI claims. Throws VerificationError('MALFORMED') for an unreadable certificate.
@@ -2502,13 +2515,16 @@ function signerFromCertificate(pem) {
         throw new errors/* VerificationError */.mk('MALFORMED', `certificate has no ${missing}; it is not a Fulcio code-signing certificate`);
     }
     const sourceRepositoryUri = utf8Extension(cert, V2.sourceRepositoryUri);
+    // The v2 claims are provider-neutral, so they stand in for the GitHub-specific ones only on
+    // certificates that GitHub Actions' issuer vouched for.
+    const v2 = (oid) => issuer === GITHUB_ACTIONS_ISSUER ? utf8Extension(cert, oid) : undefined;
     const claims = {
-        githubWorkflowTrigger: utf8Extension(cert, V2.buildTrigger) ?? rawExtension(cert, LEGACY.githubWorkflowTrigger),
-        githubWorkflowSha: utf8Extension(cert, V2.sourceRepositoryDigest) ??
-            rawExtension(cert, LEGACY.githubWorkflowSha),
+        githubWorkflowTrigger: rawExtension(cert, LEGACY.githubWorkflowTrigger) ?? v2(V2.buildTrigger),
+        githubWorkflowSha: rawExtension(cert, LEGACY.githubWorkflowSha) ?? v2(V2.sourceRepositoryDigest),
         githubWorkflowName: rawExtension(cert, LEGACY.githubWorkflowName),
-        githubWorkflowRepository: rawExtension(cert, LEGACY.githubWorkflowRepository) ?? repositoryPath(sourceRepositoryUri),
-        githubWorkflowRef: utf8Extension(cert, V2.sourceRepositoryRef) ?? rawExtension(cert, LEGACY.githubWorkflowRef),
+        githubWorkflowRepository: rawExtension(cert, LEGACY.githubWorkflowRepository) ??
+            (issuer === GITHUB_ACTIONS_ISSUER ? repositoryPath(sourceRepositoryUri) : undefined),
+        githubWorkflowRef: rawExtension(cert, LEGACY.githubWorkflowRef) ?? v2(V2.sourceRepositoryRef),
         buildSignerUri: utf8Extension(cert, V2.buildSignerUri),
         sourceRepositoryUri,
         runnerEnvironment: utf8Extension(cert, V2.runnerEnvironment),
@@ -2557,13 +2573,13 @@ function validateIdentityPolicy(policy) {
     }
 }
 /**
- * Compiles a user pattern so that it must match the whole value: `p` becomes `^(?:p)$` unless it
- * already starts with `^` and ends with `$`. Throws ConfigError for an invalid pattern.
+ * Compiles a user pattern so that it must match the whole value: `p` becomes `^(?:p)$`. Throws
+ * ConfigError for an invalid pattern.
  */
 function anchoredRegExp(pattern) {
-    const anchored = pattern.startsWith('^') && pattern.endsWith('$') ? pattern : `^(?:${pattern})$`;
+    // Wrapped even when the pattern has its own anchors: `^a|b$` would otherwise match `b-evil`.
     try {
-        return new RegExp(anchored);
+        return new RegExp(`^(?:${pattern})$`);
     }
     catch (error) {
         throw new errors/* ConfigError */.xL(`invalid regular expression ${JSON.stringify(pattern)}: ${(0,errors/* errorMessage */.gJ)(error)}`);
@@ -3273,7 +3289,7 @@ const DOCKER_HUB_LEGACY_KEY = 'https://index.docker.io/v1/';
 /** Finds credentials for `registry` (as written in the reference), or undefined for anonymous. */
 async function resolveCredentials(registry, options) {
     const mask = options.onSecret ?? (() => { });
-    if (options.username && options.password) {
+    if (options.username && options.password && registry === options.usernameRegistry) {
         mask(options.password);
         mask(Buffer.from(`${options.username}:${options.password}`).toString('base64'));
         return { kind: 'basic', username: options.username, password: options.password };
@@ -3425,6 +3441,7 @@ async function run(settings, hooks = {}) {
     if (settings.images.length === 0) {
         throw new errors/* ConfigError */.xL('no images were given: set images to one or more image references');
     }
+    const usernameRegistry = credentialRegistry(settings, signatureRepository);
     // Registry requests log into the buffer of the image they serve, found through the async context.
     const imageLogs = new external_node_async_hooks_.AsyncLocalStorage();
     const routedLogger = {
@@ -3440,6 +3457,7 @@ async function run(settings, hooks = {}) {
         credentials: (registry) => resolveCredentials(registry, {
             username: settings.registryUsername,
             password: settings.registryPassword,
+            usernameRegistry,
             githubToken: settings.githubToken,
             dockerConfigDir: settings.dockerConfigDir,
             onSecret,
@@ -3580,6 +3598,40 @@ function parseSignatureRepository(value) {
         apiHost: reference.apiHost,
         repository: reference.repository,
     };
+}
+/**
+ * Returns the registry that registry-username and registry-password may be sent to. Images can
+ * come from untrusted input, such as a pull request, so the credentials never go to a registry
+ * that the settings do not name or imply.
+ */
+function credentialRegistry(settings, signatureRepository) {
+    if (!settings.registryUsername || !settings.registryPassword)
+        return undefined;
+    if (settings.registry)
+        return normalizeRegistry(settings.registry);
+    const registries = new Set();
+    for (const image of settings.images) {
+        try {
+            registries.add(parseReference(image).registry);
+        }
+        catch {
+            // An invalid reference gets its own error result; it names no registry to send to.
+        }
+    }
+    if (signatureRepository)
+        registries.add(signatureRepository.registry);
+    if (registries.size > 1) {
+        throw new errors/* ConfigError */.xL(`registry-username is set but the images are on several registries (${[...registries].join(', ')}): set registry to the one host the credentials are for`);
+    }
+    return [...registries][0];
+}
+/** Reduces a registry input such as `https://index.docker.io/v1/` to the host references use. */
+function normalizeRegistry(value) {
+    const host = value
+        .trim()
+        .replace(/^https?:\/\//, '')
+        .replace(/\/.*$/, '');
+    return host === 'index.docker.io' || host === 'registry-1.docker.io' ? 'docker.io' : host;
 }
 /** Splits the images input: one reference per line or comma-separated, blank entries ignored. */
 function parseImageList(text) {

@@ -1,6 +1,6 @@
 import { constants, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { ConfigError, VerificationError } from '../errors.js';
+import { ConfigError, VerificationError, errorMessage } from '../errors.js';
 import type { HashAlgorithm } from './policy.js';
 
 const SUPPORTED_CURVES = new Set(['prime256v1', 'secp384r1', 'secp521r1']);
@@ -19,8 +19,14 @@ export function loadPublicKey(value: string): KeyObject {
         `public-key "${text}" is neither PEM text nor a readable file: pass the PEM or a path to it`,
       );
     }
-    pem = readFileSync(text, 'utf8');
     source = `public key file ${text}`;
+    try {
+      pem = readFileSync(text, 'utf8');
+    } catch (error) {
+      throw new ConfigError(
+        `${source} cannot be read (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}): pass a readable PEM file`,
+      );
+    }
   }
 
   let key: KeyObject;

@@ -46,23 +46,30 @@ export function checkPayload(payload: SimpleSigningPayload, imageDigest: string)
   if (payload.type.toLowerCase() !== SIGNATURE_PAYLOAD_TYPE) {
     throw new VerificationError(
       'NOT_A_SIGNATURE',
-      `the payload type is "${payload.type}", not "${SIGNATURE_PAYLOAD_TYPE}"`,
+      `the payload type is ${JSON.stringify(payload.type)}, not "${SIGNATURE_PAYLOAD_TYPE}"`,
     );
   }
   if (payload.manifestDigest !== imageDigest) {
     throw new VerificationError(
       'DIGEST_MISMATCH',
-      `the signature payload names ${payload.manifestDigest}, not the image digest ${imageDigest}`,
+      `the signature payload names ${JSON.stringify(payload.manifestDigest).slice(1, -1)}, not the image digest ${imageDigest}`,
     );
   }
 }
 
-/** Returns the value under `key` (compared case-insensitively) of a JSON object. */
+/**
+ * Returns the value under `key` (compared case-insensitively) of a JSON object. Two keys that
+ * differ only in case are rejected, because another verifier could read the other one.
+ */
 function field(value: unknown, key: string): unknown {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const wanted = key.toLowerCase();
-  for (const [name, item] of Object.entries(value)) {
-    if (name.toLowerCase() === wanted) return item;
+  const matches = Object.entries(value).filter(([name]) => name.toLowerCase() === wanted);
+  if (matches.length > 1) {
+    throw new VerificationError(
+      'MALFORMED',
+      `the signature payload has ${matches.length} keys named "${key}" in different cases`,
+    );
   }
-  return undefined;
+  return matches[0]?.[1];
 }
