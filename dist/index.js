@@ -84575,7 +84575,7 @@ class InvalidReferenceError extends Error {
 }
 /**
  * A failed registry request. `url` never contains credentials or a query string.
- * `retryable` says whether another attempt can help.
+ * `retryable` tells whether another attempt can help.
  */
 class RegistryError extends Error {
     code;
@@ -84902,7 +84902,7 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/digest.ts
 
 const HEX_LENGTH = { sha256: 64, sha512: 128 };
-/** Parses `algorithm:hex`, or throws an Error whose message says what is wrong. */
+/** Parses `algorithm:hex`, or throws an Error whose message names what is wrong. */
 function parseDigest(digest) {
     const colon = digest.indexOf(':');
     if (colon < 0) {
@@ -86553,10 +86553,10 @@ const TIMESTAMP_ANNOTATION = 'dev.sigstore.cosign/rfc3161timestamp';
 /** Rekor entry kinds whose body names signature, data hash and key in the same fields. */
 const LEGACY_ENTRY_KINDS = ['hashedrekord', 'rekord'];
 /**
- * Maps a legacy keyless `.sig` layer onto a v0.1 message-signature bundle: the leaf certificate
- * (plus any chain), the Rekor bundle as a log entry with its signed entry timestamp, any RFC 3161
- * timestamp, and the SHA-256 of the payload as message digest. The artifact is the payload blob.
- * Throws VerificationError('MALFORMED') naming the bad annotation.
+ * Maps a legacy keyless `.sig` layer onto a v0.1 message-signature bundle. The bundle carries the
+ * leaf certificate and any chain, and the Rekor bundle as a log entry with its signed entry
+ * timestamp. It also carries any RFC 3161 timestamp, and the payload's SHA-256 as message digest.
+ * The artifact is the payload blob. Throws VerificationError('MALFORMED') naming the bad annotation.
  */
 function legacyLayerToBundle(layer) {
     const certificate = requiredAnnotation(layer, CERTIFICATE_ANNOTATION);

@@ -11,7 +11,7 @@ export interface ParsedDigest {
   hex: string;
 }
 
-/** Parses `algorithm:hex`, or throws an Error whose message says what is wrong. */
+/** Parses `algorithm:hex`, or throws an Error whose message names what is wrong. */
 export function parseDigest(digest: string): ParsedDigest {
   const colon = digest.indexOf(':');
   if (colon < 0) {

@@ -45,10 +45,10 @@ export interface ExpectedLogBody {
 }
 
 /**
- * Maps a legacy keyless `.sig` layer onto a v0.1 message-signature bundle: the leaf certificate
- * (plus any chain), the Rekor bundle as a log entry with its signed entry timestamp, any RFC 3161
- * timestamp, and the SHA-256 of the payload as message digest. The artifact is the payload blob.
- * Throws VerificationError('MALFORMED') naming the bad annotation.
+ * Maps a legacy keyless `.sig` layer onto a v0.1 message-signature bundle. The bundle carries the
+ * leaf certificate and any chain, and the Rekor bundle as a log entry with its signed entry
+ * timestamp. It also carries any RFC 3161 timestamp, and the payload's SHA-256 as message digest.
+ * The artifact is the payload blob. Throws VerificationError('MALFORMED') naming the bad annotation.
  */
 export function legacyLayerToBundle(layer: SignatureLayer): SerializedBundle {
   const certificate = requiredAnnotation(layer, CERTIFICATE_ANNOTATION);

@@ -24,7 +24,7 @@ export interface IdentityPolicy {
   runnerEnvironment?: string;
 }
 
-/** Who signed, as read from a Fulcio certificate. */
+/** Signer identity and claims, as read from a Fulcio certificate. */
 export interface Signer {
   identity: string;
   issuer: string;
@@ -76,7 +76,7 @@ export interface SignatureLayer {
   annotations: Record<string, string>;
 }
 
-/** What a successful check established. */
+/** Facts a successful check established. */
 export interface VerifiedSignature {
   signer?: Signer;
   /** `verified`: a log entry was checked; `absent`: none was present; `skipped`: ignore-tlog. */

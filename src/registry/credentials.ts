@@ -9,7 +9,7 @@ import { DOCKER_HUB, DOCKER_HUB_API_HOST } from '../reference.js';
 export type Credentials =
   { kind: 'basic'; username: string; password: string } | { kind: 'identity-token'; token: string };
 
-/** Where credentials come from, in order: explicit inputs, docker config, GitHub token. */
+/** Credential sources, in lookup order: explicit inputs, docker config, GitHub token. */
 export interface CredentialOptions {
   username?: string;
   password?: string;
