@@ -466,8 +466,9 @@ async function main() {
 /**
  * Times the committed CLI bundle of SEQUENTIAL_COMMIT, which checks images one after another,
  * against the current one on the same images: straight to the registry and through a proxy that
- * holds each request for ADDED_LATENCY_MS. Counts requests and tokens per run through such a
- * proxy too, because the images in flight at once may each ping the registry or fetch a token.
+ * delays each request by ADDED_LATENCY_MS. Counts requests, tokens and TCP connections per run
+ * through such a proxy too, to show whether the images in flight at once share one ping and one
+ * token request.
  */
 async function compareParallel({ registry, tokenRegistry, tokens, keyPath, byTag, currentCommit }) {
   log(`checking out ${SEQUENTIAL_COMMIT} in a temporary git worktree`);
