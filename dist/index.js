@@ -84575,7 +84575,7 @@ class InvalidReferenceError extends Error {
 }
 /**
  * A failed registry request. `url` never contains credentials or a query string.
- * `retryable` tells whether another attempt can help.
+ * `retryable` is true when another attempt can help.
  */
 class RegistryError extends Error {
     code;

@@ -36,7 +36,7 @@ export type RegistryErrorCode =
 
 /**
  * A failed registry request. `url` never contains credentials or a query string.
- * `retryable` tells whether another attempt can help.
+ * `retryable` is true when another attempt can help.
  */
 export class RegistryError extends Error {
   override name = 'RegistryError';

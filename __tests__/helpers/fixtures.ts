@@ -9,7 +9,7 @@ export const realFixturesSkipReason = existsSync(REAL_FIXTURES)
   ? undefined
   : `the real signature fixtures are not at ${REAL_FIXTURES} (CI provides them; a clone does not)`;
 
-// vitest prints no reason for a skipped test, so say once why these are skipped.
+// vitest prints no reason for a skipped test, so print the reason once.
 if (realFixturesSkipReason)
   console.warn(`skipping real-signature tests: ${realFixturesSkipReason}`);
 

@@ -16,7 +16,7 @@ export const registrySkipReason = REGISTRY_BINARY
   ? undefined
   : 'the registry binary is not installed (apt-get install docker-registry)';
 
-// vitest prints no reason for a skipped test, so say once why these are skipped.
+// vitest prints no reason for a skipped test, so print the reason once.
 if (registrySkipReason) console.warn(`skipping registry tests: ${registrySkipReason}`);
 
 export interface RegistryOptions {
