@@ -184,6 +184,12 @@ describe.skipIf(
     const invalid = cli('--public-key', '/nonexistent/key.pem', image);
     expect(invalid.status).toBe(2);
     expect(invalid.stderr.trim().split('\n')).toHaveLength(1);
+
+    const unknown = cli('--bogus', image);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr.trim()).toBe(
+      "cosign-gate: Unknown option '--bogus'; run with --help for the options",
+    );
   });
 
   it('keeps registry-supplied text from starting a workflow command', async () => {

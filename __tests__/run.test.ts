@@ -409,6 +409,15 @@ describe('run settings', () => {
     await expect(run(bad)).rejects.toThrow('signature-digest-algorithm "md5" is not supported');
   });
 
+  it.each([
+    ['registry-password', { registryUsername: 'ci' }],
+    ['registry-username', { registryPassword: 'pull-secret' }],
+  ])('rejects credentials with an empty %s', async (missing, credentials) => {
+    await expect(run(settings(['ghcr.io/org/app:v1'], credentials))).rejects.toThrow(
+      `${missing} is empty while the other credential input is set`,
+    );
+  });
+
   it('rejects a signature repository with a tag', async () => {
     await expect(
       run(settings(['ghcr.io/org/app:v1'], { signatureRepository: 'ghcr.io/org/sigs:v1' })),

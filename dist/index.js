@@ -85444,8 +85444,8 @@ function classify(response, registryCode) {
         // A token without the requested scope also gets 401; anonymous tokens for private
         // repositories are the common case, so the hint covers both causes.
         const hint = insufficientScope(response)
-            ? 'the registry requires credentials that may pull this repository; check registry-username and registry-password or the docker config, and that the account can read the repository'
-            : 'the registry rejected the credentials or requires them; check registry-username and registry-password or the docker config';
+            ? 'the registry requires credentials that may pull this repository; check the registry username and password or the docker config, and that the account can read the repository'
+            : 'the registry rejected the credentials or requires them; check the registry username and password or the docker config';
         return { code: 'UNAUTHORIZED', hint };
     }
     if (status === 429 || registryCode === 'TOOMANYREQUESTS') {
@@ -88137,7 +88137,11 @@ function parseSignatureRepository(value) {
  * that the settings do not name or imply.
  */
 function credentialRegistry(settings, signatureRepository) {
-    if (!settings.registryUsername || !settings.registryPassword)
+    if (Boolean(settings.registryUsername) !== Boolean(settings.registryPassword)) {
+        const missing = settings.registryUsername ? 'registry-password' : 'registry-username';
+        throw new errors/* ConfigError */.xL(`${missing} is empty while the other credential input is set: set both, or neither to read the docker config`);
+    }
+    if (!settings.registryUsername)
         return undefined;
     if (settings.registry)
         return normalizeRegistry(settings.registry);

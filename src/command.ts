@@ -127,7 +127,9 @@ async function main(argv: string[]): Promise<number> {
   try {
     parsed = parseCommandLine(argv);
   } catch (error) {
-    process.stderr.write(`cosign-gate: ${errorMessage(error)}\n${USAGE}\n`);
+    // Node's parser explains how to pass positionals that start with "-"; the first sentence is enough.
+    const reason = errorMessage(error).split('. ')[0] ?? 'invalid options';
+    process.stderr.write(`cosign-gate: ${reason}; run with --help for the options\n`);
     return 2;
   }
   if (parsed.values.help) {

@@ -280,7 +280,13 @@ function credentialRegistry(
   settings: Settings,
   signatureRepository: RepositoryRef | undefined,
 ): string | undefined {
-  if (!settings.registryUsername || !settings.registryPassword) return undefined;
+  if (Boolean(settings.registryUsername) !== Boolean(settings.registryPassword)) {
+    const missing = settings.registryUsername ? 'registry-password' : 'registry-username';
+    throw new ConfigError(
+      `${missing} is empty while the other credential input is set: set both, or neither to read the docker config`,
+    );
+  }
+  if (!settings.registryUsername) return undefined;
   if (settings.registry) return normalizeRegistry(settings.registry);
 
   const registries = new Set<string>();

@@ -124,7 +124,9 @@ async function main(argv) {
         parsed = parseCommandLine(argv);
     }
     catch (error) {
-        process.stderr.write(`cosign-gate: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error)}\n${USAGE}\n`);
+        // Node's parser explains how to pass positionals that start with "-"; the first sentence is enough.
+        const reason = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(error).split('. ')[0] ?? 'invalid options';
+        process.stderr.write(`cosign-gate: ${reason}; run with --help for the options\n`);
         return 2;
     }
     if (parsed.values.help) {
@@ -912,8 +914,8 @@ function classify(response, registryCode) {
         // A token without the requested scope also gets 401; anonymous tokens for private
         // repositories are the common case, so the hint covers both causes.
         const hint = insufficientScope(response)
-            ? 'the registry requires credentials that may pull this repository; check registry-username and registry-password or the docker config, and that the account can read the repository'
-            : 'the registry rejected the credentials or requires them; check registry-username and registry-password or the docker config';
+            ? 'the registry requires credentials that may pull this repository; check the registry username and password or the docker config, and that the account can read the repository'
+            : 'the registry rejected the credentials or requires them; check the registry username and password or the docker config';
         return { code: 'UNAUTHORIZED', hint };
     }
     if (status === 429 || registryCode === 'TOOMANYREQUESTS') {
@@ -3605,7 +3607,11 @@ function parseSignatureRepository(value) {
  * that the settings do not name or imply.
  */
 function credentialRegistry(settings, signatureRepository) {
-    if (!settings.registryUsername || !settings.registryPassword)
+    if (Boolean(settings.registryUsername) !== Boolean(settings.registryPassword)) {
+        const missing = settings.registryUsername ? 'registry-password' : 'registry-username';
+        throw new errors/* ConfigError */.xL(`${missing} is empty while the other credential input is set: set both, or neither to read the docker config`);
+    }
+    if (!settings.registryUsername)
         return undefined;
     if (settings.registry)
         return normalizeRegistry(settings.registry);

@@ -65,8 +65,8 @@ function classify(response: HttpResponse, registryCode: string | undefined): Cla
     // A token without the requested scope also gets 401; anonymous tokens for private
     // repositories are the common case, so the hint covers both causes.
     const hint = insufficientScope(response)
-      ? 'the registry requires credentials that may pull this repository; check registry-username and registry-password or the docker config, and that the account can read the repository'
-      : 'the registry rejected the credentials or requires them; check registry-username and registry-password or the docker config';
+      ? 'the registry requires credentials that may pull this repository; check the registry username and password or the docker config, and that the account can read the repository'
+      : 'the registry rejected the credentials or requires them; check the registry username and password or the docker config';
     return { code: 'UNAUTHORIZED', hint };
   }
   if (status === 429 || registryCode === 'TOOMANYREQUESTS') {
