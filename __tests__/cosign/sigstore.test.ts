@@ -443,3 +443,89 @@ describe('verifyLegacyKeyless', () => {
     });
   });
 });
+
+describe('RFC 3161 timestamps from a trusted timestamp authority', () => {
+  let sigstore: TestSigstore;
+
+  beforeAll(async () => {
+    sigstore = await createTestSigstore();
+  });
+
+  function policy(overrides: Partial<KeylessPolicy> = {}): KeylessPolicy {
+    return {
+      kind: 'keyless',
+      identity: { identity: IDENTITY, issuer: ISSUER },
+      trustedRoot: sigstore.trustedRoot,
+      ignoreSct: false,
+      ignoreTlog: false,
+      ...overrides,
+    };
+  }
+
+  it('date a keyless bundle under ignore-tlog', async () => {
+    const digest = randomImageDigest();
+    const before = Date.now() - 1000;
+    const bundle = await signBundleKeyless(sigstore, {
+      imageDigest: digest,
+      identity: IDENTITY,
+      issuer: ISSUER,
+      tlog: false,
+      timestamp: true,
+    });
+
+    const result = await verifyImageBundle(bundle, digest, policy({ ignoreTlog: true }));
+
+    expect(result.tlog).toBe('skipped');
+    expect(result.signer?.identity).toBe(IDENTITY);
+    expect(result.signingTime?.getTime()).toBeGreaterThan(before);
+  });
+
+  it('date a legacy keyless layer under ignore-tlog', async () => {
+    const digest = randomImageDigest();
+    const layer = await signLegacyKeyless(sigstore, {
+      imageDigest: digest,
+      identity: IDENTITY,
+      issuer: ISSUER,
+      tlog: false,
+      timestamp: true,
+    });
+
+    const result = await verifyLegacyKeyless(layer, policy({ ignoreTlog: true }));
+
+    expect(layer.annotations['dev.sigstore.cosign/rfc3161timestamp']).toContain(
+      'SignedRFC3161Timestamp',
+    );
+    expect(result.tlog).toBe('skipped');
+    expect(result.signingTime).toBeInstanceOf(Date);
+  });
+
+  it('reject a timestamp over another signature', async () => {
+    const digest = randomImageDigest();
+    const bundle = await signBundleKeyless(sigstore, {
+      imageDigest: digest,
+      identity: IDENTITY,
+      issuer: ISSUER,
+      tlog: false,
+      timestamp: true,
+    });
+    const other = await signBundleKeyless(sigstore, {
+      imageDigest: digest,
+      identity: IDENTITY,
+      issuer: ISSUER,
+      tlog: false,
+      timestamp: true,
+    });
+    const material = (bundle as { verificationMaterial: Record<string, unknown> })
+      .verificationMaterial;
+    material.timestampVerificationData = (
+      other as { verificationMaterial: Record<string, unknown> }
+    ).verificationMaterial.timestampVerificationData;
+
+    const error = await verificationFailure(
+      verifyImageBundle(bundle, digest, policy({ ignoreTlog: true })),
+    );
+
+    expect(error.code).toBe('TLOG_INVALID');
+    expect(error.message).toContain('RFC 3161 timestamp check failed');
+  });
+});

@@ -13,7 +13,7 @@ import {
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { initializeCA, initializeCTLog, initializeTLog } from '@sigstore/mock';
+import { initializeCA, initializeCTLog, initializeTLog, initializeTSA } from '@sigstore/mock';
 import { BUNDLE_V03_MEDIA_TYPE } from '@sigstore/bundle';
 import { dsse } from '@sigstore/core';
 import { loadTrustedRoot } from '../../src/cosign/trust.js';
@@ -23,6 +23,7 @@ export type KeyPair = { publicKey: KeyObject; privateKey: KeyObject };
 
 type CA = Awaited<ReturnType<typeof initializeCA>>;
 type CTLog = Awaited<ReturnType<typeof initializeCTLog>>;
+type TSA = Awaited<ReturnType<typeof initializeTSA>>;
 
 const REKOR_URL = 'https://rekor.test.invalid';
 const SIMPLE_SIGNING_TYPE = 'cosign container image signature';
@@ -41,6 +42,8 @@ export interface TestSigstore {
   ctLog: CTLog;
   ca: CA;
   rekorKeys: KeyPair;
+  /** RFC 3161 timestamp authority listed in the trust root. */
+  tsa: TSA;
 }
 
 /** Options shared by the signing helpers; defaults make a signature that verifies. */
@@ -57,6 +60,8 @@ export interface SignOptions {
   logSignature?: Buffer;
   /** Flips a bit of the signed entry timestamp after signing. */
   tamperSignedEntryTimestamp?: boolean;
+  /** Whether to add an RFC 3161 timestamp of the signature from the test TSA. Defaults to false. */
+  timestamp?: boolean;
 }
 
 export interface KeylessOptions extends SignOptions {
@@ -77,14 +82,20 @@ export async function createTestSigstore(): Promise<TestSigstore> {
   const rekorKeys = generateP256();
   const ctLog = await initializeCTLog(generateP256());
   const ca = await initializeCA(caKeys, ctLog);
+  const tsa = await initializeTSA(generateP256());
 
   const dir = await mkdtemp(path.join(tmpdir(), 'sigstore-test-'));
   const trustedRootPath = path.join(dir, 'trusted_root.json');
-  const json = trustedRootJson(Buffer.from(ca.rootCertificate.buffer), rekorKeys, ctLog.publicKey);
+  const json = trustedRootJson(
+    Buffer.from(ca.rootCertificate.buffer),
+    rekorKeys,
+    ctLog.publicKey,
+    tsa,
+  );
   await writeFile(trustedRootPath, JSON.stringify(json, null, 2));
 
   const trustedRoot = () => loadTrustedRoot({ path: trustedRootPath });
-  return { trustedRootPath, trustedRoot, caKeys, ctLog, ca, rekorKeys };
+  return { trustedRootPath, trustedRoot, caKeys, ctLog, ca, rekorKeys, tsa };
 }
 
 /** Creates a CA whose certificates are issued at `clock` (same key, so same trust root) or by an untrusted key. */
@@ -112,6 +123,7 @@ export async function signBundleWithKey(
     { publicKey: { hint } },
     envelope,
     await dsseLogEntries(sigstore, envelope, verifier, options),
+    await rfc3161Timestamps(sigstore, envelope.signature, options),
   );
 }
 
@@ -128,6 +140,7 @@ export async function signBundleKeyless(
     { certificate: { rawBytes: certificate.toString('base64') } },
     envelope,
     await dsseLogEntries(sigstore, envelope, pemCertificate(certificate), options),
+    await rfc3161Timestamps(sigstore, envelope.signature, options),
   );
 }
 
@@ -170,6 +183,13 @@ export async function signLegacyKeyless(
         logIndex: entry.logIndex,
         logID: entry.logID,
       },
+    });
+  }
+
+  const [timestamp] = await rfc3161Timestamps(sigstore, signature, options);
+  if (timestamp) {
+    annotations['dev.sigstore.cosign/rfc3161timestamp'] = JSON.stringify({
+      SignedRFC3161Timestamp: timestamp.signedTimestamp,
     });
   }
 
@@ -327,17 +347,42 @@ async function logEntry(
   };
 }
 
+/** Returns the TSA's RFC 3161 timestamp over the signature bytes, when the options ask for one. */
+async function rfc3161Timestamps(
+  sigstore: TestSigstore,
+  signature: Buffer,
+  options: SignOptions,
+): Promise<{ signedTimestamp: string }[]> {
+  if (options.timestamp !== true) return [];
+  const response = await sigstore.tsa.timestamp({
+    artifactHash: createHash('sha256').update(signature).digest(),
+    hashAlgorithmOID: '2.16.840.1.101.3.4.2.1',
+    nonce: 42,
+    policyOID: '1.3.6.1.4.1.57264.2',
+  });
+  return [
+    {
+      signedTimestamp: Buffer.from(
+        response.buffer,
+        response.byteOffset,
+        response.byteLength,
+      ).toString('base64'),
+    },
+  ];
+}
+
 function bundleJson(
   verificationKey: Record<string, unknown>,
   envelope: Envelope,
   tlogEntries: unknown[],
+  timestamps: { signedTimestamp: string }[],
 ): Record<string, unknown> {
   return {
     mediaType: BUNDLE_V03_MEDIA_TYPE,
     verificationMaterial: {
       ...verificationKey,
       tlogEntries,
-      timestampVerificationData: { rfc3161Timestamps: [] },
+      timestampVerificationData: { rfc3161Timestamps: timestamps },
     },
     dsseEnvelope: {
       payload: envelope.payload.toString('base64'),
@@ -351,6 +396,7 @@ function trustedRootJson(
   rootCertificate: Buffer,
   rekorKeys: KeyPair,
   ctLogKey: Buffer,
+  tsa: TSA,
 ): Record<string, unknown> {
   const start = new Date(Date.now() - 24 * 3600 * 1000).toISOString();
   const rekorKey = rekorKeys.publicKey.export({ format: 'der', type: 'spki' });
@@ -377,7 +423,18 @@ function trustedRootJson(
       },
     ],
     ctlogs: [logInstance('https://ctfe.test.invalid', ctLogKey)],
-    timestampAuthorities: [],
+    timestampAuthorities: [
+      {
+        subject: { organization: 'sigstore.mock', commonName: 'tsa' },
+        uri: 'https://tsa.test.invalid',
+        certChain: {
+          certificates: [tsa.intCertificate, tsa.rootCertificate].map((der) => ({
+            rawBytes: Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64'),
+          })),
+        },
+        validFor: { start },
+      },
+    ],
   };
 }
 

@@ -2171,7 +2171,7 @@ function legacyLogEntry(annotation) {
     };
 }
 // NOTE: cosign writes this annotation as JSON with a base64 `SignedRFC3161Timestamp` over the raw
-// signature bytes. No real or generated timestamp has gone through this path in a test yet.
+// signature bytes. Tests cover it with timestamps of a generated TSA, not yet with a real one.
 function legacyTimestamp(annotation) {
     let parsed;
     try {
