@@ -82,7 +82,11 @@ export async function createTestSigstore(): Promise<TestSigstore> {
   const rekorKeys = generateP256();
   const ctLog = await initializeCTLog(generateP256());
   const ca = await initializeCA(caKeys, ctLog);
-  const tsa = await initializeTSA(generateP256());
+  // @sigstore/core reads GeneralizedTime fractions of exactly three digits, but the mock trims
+  // trailing zeros, so the TSA clock gets a fixed .123 s. A minute ahead keeps it inside the
+  // ten-minute certificates issued from now on.
+  const tsaClock = new Date(Math.floor(Date.now() / 1000) * 1000 + 60_123);
+  const tsa = await initializeTSA(generateP256(), tsaClock);
 
   const dir = await mkdtemp(path.join(tmpdir(), 'sigstore-test-'));
   const trustedRootPath = path.join(dir, 'trusted_root.json');

@@ -2825,11 +2825,20 @@ function withoutTlog(entity) {
 function earliestTime(timestamps) {
     const times = timestamps.flatMap((timestamp) => {
         if (timestamp.$case === 'timestamp-authority')
-            return [timestamp.timestamp.signingTime];
+            return [timestampSigningTime(timestamp)];
         const entry = timestamp.tlogEntry;
         return entry.inclusionPromise ? [new Date(Number(entry.integratedTime) * 1000)] : [];
     });
     return times.length === 0 ? undefined : new Date(Math.min(...times.map(Number)));
+}
+/** Reads a TSA time, which @sigstore/core parses on first access and may reject. */
+function timestampSigningTime(timestamp) {
+    try {
+        return timestamp.timestamp.signingTime;
+    }
+    catch (error) {
+        throw new errors/* VerificationError */.mk('MALFORMED', `RFC 3161 timestamp check failed: its time cannot be read (${(0,errors/* errorMessage */.gJ)(error)})`, { cause: error });
+    }
 }
 function checkCodeSigning(certificate) {
     const usages = new external_node_crypto_.X509Certificate(certificate).keyUsage ?? [];

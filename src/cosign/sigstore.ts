@@ -272,11 +272,26 @@ function withoutTlog(entity: SignedEntity): SignedEntity {
 /** Earliest time vouched for by a signed entry timestamp or an RFC 3161 timestamp. */
 function earliestTime(timestamps: Timestamp[]): Date | undefined {
   const times = timestamps.flatMap((timestamp) => {
-    if (timestamp.$case === 'timestamp-authority') return [timestamp.timestamp.signingTime];
+    if (timestamp.$case === 'timestamp-authority') return [timestampSigningTime(timestamp)];
     const entry = timestamp.tlogEntry;
     return entry.inclusionPromise ? [new Date(Number(entry.integratedTime) * 1000)] : [];
   });
   return times.length === 0 ? undefined : new Date(Math.min(...times.map(Number)));
+}
+
+/** Reads a TSA time, which @sigstore/core parses on first access and may reject. */
+function timestampSigningTime(
+  timestamp: Extract<Timestamp, { $case: 'timestamp-authority' }>,
+): Date {
+  try {
+    return timestamp.timestamp.signingTime;
+  } catch (error) {
+    throw new VerificationError(
+      'MALFORMED',
+      `RFC 3161 timestamp check failed: its time cannot be read (${errorMessage(error)})`,
+      { cause: error },
+    );
+  }
 }
 
 function checkCodeSigning(certificate: Buffer): void {
