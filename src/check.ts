@@ -36,7 +36,7 @@ export interface CheckOptions {
   logger?: Logger;
 }
 
-/** A signature checked for one image: how it ended and what it was. */
+/** One signature checked for an image, with its outcome. */
 interface Attempt {
   status: Status;
   message: string;
@@ -258,10 +258,10 @@ function decide(
   if (best?.status === 'verified' || best?.status === 'present') {
     const caveats = [...(best.verified?.notes ?? [])];
     const signer = best.verified?.signer;
-    const how = best.format === 'bundle' ? 'Sigstore bundle' : 'simple-signing signature';
+    const kind = best.format === 'bundle' ? 'Sigstore bundle' : 'simple-signing signature';
     const by = signer ? ` by ${signer.identity} (${signer.issuer})` : '';
     const verb = best.status === 'verified' ? 'verified' : 'found';
-    const message = [`${how} ${verb}${by}`, ...caveats].join('; ');
+    const message = [`${kind} ${verb}${by}`, ...caveats].join('; ');
     return { ...fromAttempt(result, best, message), signer };
   }
 

@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { errorMessage } from './errors.js';
 import { readInputs } from './inputs.js';
-import { allPassed, buildAnnotation, buildOutputs, buildSummary } from './report.js';
+import { allPassed, buildAnnotation, buildOutputs, buildSummary, oneLine } from './report.js';
 import { run } from './run.js';
 
 /** Runs the action: reads inputs, checks every image, writes outputs, summary and annotations. */
@@ -38,18 +38,14 @@ async function main(): Promise<void> {
 }
 
 /**
- * Logs through @actions/core with every message on one line: registry-supplied text must not
- * start a line of its own, where the runner would read it as a workflow command.
+ * Logger over @actions/core that writes every message on one line, because registry-supplied text
+ * must not start a line of its own, where the runner would read it as a workflow command.
  */
 const singleLineLogger = {
   info: (message: string) => core.info(oneLine(message)),
   debug: (message: string) => core.debug(oneLine(message)),
   warning: (message: string) => core.warning(oneLine(message)),
 };
-
-function oneLine(message: string): string {
-  return message.replace(/[\r\n]+/g, ' ');
-}
 
 async function writeSummary(markdown: string): Promise<void> {
   try {

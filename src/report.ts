@@ -137,6 +137,7 @@ function cell(text: string): string {
     .replace(/`/g, "'");
 }
 
-function oneLine(text: string): string {
+/** Joins the lines of a text with spaces, so registry-supplied text cannot start a line. */
+export function oneLine(text: string): string {
   return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 }

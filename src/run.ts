@@ -1,12 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { tmpdir } from 'node:os';
 import type { Dispatcher } from 'undici';
-import { checkImage, type ImageResult, type SignatureFormat } from './check.js';
+import { checkAll, type BufferedLogger, type LogGroup } from './batch.js';
+import type { ImageResult, SignatureFormat } from './check.js';
 import { loadPublicKey } from './cosign/keys.js';
 import type { HashAlgorithm, IdentityPolicy, VerificationPolicy } from './cosign/policy.js';
 import { validateIdentityPolicy } from './cosign/identity.js';
 import { cachedTrustedRoot } from './cosign/trust.js';
-import { ConfigError, errorMessage } from './errors.js';
+import { ConfigError } from './errors.js';
 import { parseReference } from './reference.js';
 import { RegistryClient, type RepositoryRef } from './registry/client.js';
 import { resolveCredentials } from './registry/credentials.js';
@@ -45,7 +46,7 @@ export interface RunHooks {
   /** Receives each secret before it can appear anywhere, so it can be masked. */
   onSecret?: (secret: string) => void;
   /** Wraps the work for one image, e.g. in a log group. */
-  group?: <T>(name: string, work: () => Promise<T>) => Promise<T>;
+  group?: LogGroup;
   dispatcher?: Dispatcher;
   /** Folder for the TUF cache; RUNNER_TOOL_CACHE or the OS temp folder when absent. */
   cacheDir?: string;
@@ -61,8 +62,6 @@ const FORMATS: SignatureFormat[] = ['auto', 'legacy', 'bundle'];
 export async function run(settings: Settings, hooks: RunHooks = {}): Promise<ImageResult[]> {
   const logger = hooks.logger ?? silentLogger;
   const onSecret = hooks.onSecret ?? (() => {});
-  if (settings.registryPassword) onSecret(settings.registryPassword);
-  if (settings.githubToken) onSecret(settings.githubToken);
 
   const policy = buildPolicy(settings, hooks.cacheDir);
   // Keyless checks always need the trust root, and a given trusted-root file is a setting to
@@ -101,108 +100,10 @@ export async function run(settings: Settings, hooks: RunHooks = {}): Promise<Ima
 
   try {
     const shared = { client, policy, signatureRepository, logger, imageLogs };
-    return await checkAll(settings, shared, hooks);
+    return await checkAll(settings, shared, hooks.group);
   } finally {
     await client.close();
   }
-}
-
-/** Images checked at the same time. Registries rate-limit per client, so this stays small. */
-export const MAX_PARALLEL_IMAGES = 4;
-
-interface SharedCheck {
-  client: RegistryClient;
-  policy: VerificationPolicy;
-  signatureRepository: RepositoryRef | undefined;
-  logger: Logger;
-  imageLogs: AsyncLocalStorage<BufferedLogger>;
-}
-
-/**
- * Checks up to MAX_PARALLEL_IMAGES images at a time. Each image logs into its own buffer, which
- * is written out as one group in input order, so parallel work never interleaves in the log.
- */
-async function checkAll(
-  settings: Settings,
-  shared: SharedCheck,
-  hooks: RunHooks,
-): Promise<ImageResult[]> {
-  const group = hooks.group ?? (<T>(_name: string, work: () => Promise<T>) => work());
-  const checks = settings.images.map((image) => ({
-    image,
-    log: new BufferedLogger(),
-    done: deferred<ImageResult>(),
-  }));
-
-  let next = 0;
-  const worker = async () => {
-    for (let index = next++; index < checks.length; index = next++) {
-      const check = checks[index]!;
-      // The time limit starts when the image's own work starts, not when the run does.
-      const client = shared.client.withDeadline(Date.now() + settings.timeoutSeconds * 1000);
-      const options = {
-        client,
-        policy: shared.policy,
-        signatureRepository: shared.signatureRepository,
-        signatureFormat: settings.signatureFormat,
-        logger: check.log,
-      };
-      // checkImage turns every failure into a result; the catch keeps a bug from losing a row.
-      const result = await shared.imageLogs
-        .run(check.log, () => checkImage(check.image, options))
-        .catch((error: unknown) => unexpectedFailure(check.image, error));
-      check.log.info(`Status ${result.status}: ${result.message}`);
-      check.done.resolve(result);
-    }
-  };
-  const workers = Array.from({ length: Math.min(MAX_PARALLEL_IMAGES, checks.length) }, worker);
-
-  const results: ImageResult[] = [];
-  for (const check of checks) {
-    const result = await check.done.promise;
-    await group(check.image, () => Promise.resolve(check.log.replay(shared.logger)));
-    results.push(result);
-  }
-  await Promise.all(workers);
-  return results;
-}
-
-function unexpectedFailure(image: string, error: unknown): ImageResult {
-  return {
-    image,
-    digest: '',
-    signatureTag: '',
-    signature: '',
-    status: 'error',
-    message: `the check failed unexpectedly: ${errorMessage(error)}`,
-  };
-}
-
-/** Log lines of one image, kept until its group can be written. */
-class BufferedLogger implements Logger {
-  private readonly lines: [keyof Logger, string][] = [];
-
-  info(message: string): void {
-    this.lines.push(['info', message]);
-  }
-
-  debug(message: string): void {
-    this.lines.push(['debug', message]);
-  }
-
-  warning(message: string): void {
-    this.lines.push(['warning', message]);
-  }
-
-  replay(logger: Logger): void {
-    for (const [level, message] of this.lines) logger[level](message);
-  }
-}
-
-function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((done) => (resolve = done));
-  return { promise, resolve };
 }
 
 /** Builds the verification policy from the key and identity settings. */

@@ -11,7 +11,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_util__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3916);
 /* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(665);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4472);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6245);
 
 
 
@@ -243,7 +243,7 @@ function errorMessage(error) {
 /* harmony export */   OE: () => (/* binding */ allPassed),
 /* harmony export */   fR: () => (/* binding */ buildSummary)
 /* harmony export */ });
-/* unused harmony exports buildOutputs, buildAnnotation */
+/* unused harmony exports buildOutputs, buildAnnotation, oneLine */
 const STATUS_LABEL = {
     verified: '✅ verified',
     present: '⚠️ present (not verified)',
@@ -343,6 +343,7 @@ function cell(text) {
         .replace(/\|/g, '\\|')
         .replace(/`/g, "'");
 }
+/** Joins the lines of a text with spaces, so registry-supplied text cannot start a line. */
 function oneLine(text) {
     return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 }
@@ -350,7 +351,7 @@ function oneLine(text) {
 
 /***/ }),
 
-/***/ 4472:
+/***/ 6245:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -359,7 +360,7 @@ __webpack_require__.d(__webpack_exports__, {
   eF: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: MAX_PARALLEL_IMAGES, buildPolicy, parseImageList
+// UNUSED EXPORTS: buildPolicy, parseImageList
 
 // EXTERNAL MODULE: external "node:async_hooks"
 var external_node_async_hooks_ = __webpack_require__(6698);
@@ -878,7 +879,7 @@ function attemptsText(attempts) {
  * message when the body carries them, a next step for the user, and the attempt count when the
  * request was retried.
  */
-function checkStatus(response, method, url, what) {
+function checkStatus(response, method, url, resource) {
     if (response.status === 200)
         return;
     const target = redactUrl(url);
@@ -888,7 +889,7 @@ function checkStatus(response, method, url, what) {
     const retryable = RETRYABLE_STATUSES.has(response.status);
     const attempts = response.attempts !== undefined && (retryable || response.attempts > 1);
     const tail = `${hint ? `; ${hint}` : ''}${attempts ? ` (${attemptsText(response.attempts ?? 1)})` : ''}`;
-    throw new errors/* RegistryError */.gl(code, `${method} ${target} returned ${response.status} for ${what}${detail}${tail}`, {
+    throw new errors/* RegistryError */.gl(code, `${method} ${target} returned ${response.status} for ${resource}${detail}${tail}`, {
         method,
         url: target,
         status: response.status,
@@ -1356,8 +1357,8 @@ function isIndex(mediaType) {
 function parseManifest(bytes, contentType) {
     const document = readDocument(bytes);
     if (document.schemaVersion !== 2) {
-        const shown = document.schemaVersion === undefined ? 'missing' : quote(document.schemaVersion);
-        throw new ManifestFormatError(`schemaVersion is ${shown}, not 2`);
+        const found = document.schemaVersion === undefined ? 'missing' : quote(document.schemaVersion);
+        throw new ManifestFormatError(`schemaVersion is ${found}, not 2`);
     }
     const mediaType = resolveMediaType(document.mediaType, contentType);
     const manifest = {
@@ -1484,16 +1485,16 @@ function redirectTarget(from, location, visited, allowsPlainHttp) {
         throw redirectError(`GET ${source} redirected to an invalid URL`, source);
     }
     const next = target.toString();
-    const shown = redactUrl(next);
+    const redacted = redactUrl(next);
     if (target.protocol !== 'https:' && target.protocol !== 'http:') {
-        throw redirectError(`GET ${source} redirected to ${target.protocol} URL ${shown}, which is not HTTP`, source);
+        throw redirectError(`GET ${source} redirected to ${target.protocol} URL ${redacted}, which is not HTTP`, source);
     }
     if (target.protocol === 'http:' &&
         (new URL(from).protocol === 'https:' || !allowsPlainHttp(target.host))) {
-        throw redirectError(`GET ${source} redirected to plain HTTP ${shown}; the client does not downgrade from HTTPS or use plain HTTP beyond loopback and insecure-registries hosts`, source);
+        throw redirectError(`GET ${source} redirected to plain HTTP ${redacted}; the client does not downgrade from HTTPS or use plain HTTP beyond loopback and insecure-registries hosts`, source);
     }
     if (visited.has(next)) {
-        throw redirectError(`GET ${source} redirected back to ${shown}, a redirect loop; the registry or its storage is misconfigured`, source);
+        throw redirectError(`GET ${source} redirected back to ${redacted}, a redirect loop; the registry or its storage is misconfigured`, source);
     }
     if (visited.size > MAX_REDIRECTS) {
         throw redirectError(`GET ${source} redirected more than ${MAX_REDIRECTS} times; the registry or its storage is misconfigured`, source);
@@ -1564,15 +1565,15 @@ class RegistryClient {
     }
     /** Fetches a blob, following redirects to storage, and checks its size and digest against the descriptor. */
     async getBlob(repo, descriptor, maxBytes, options = {}) {
-        const what = `blob ${descriptor.digest}`;
+        const resource = `blob ${descriptor.digest}`;
         const path = `/v2/${repo.repository}/blobs/${descriptor.digest}`;
         const url = this.url(repo, path);
         const algorithm = digestAlgorithm(descriptor.digest, url);
         if (descriptor.size > maxBytes) {
-            throw new errors/* RegistryError */.gl('TOO_LARGE', `${what} in ${repo.repository} is ${descriptor.size} bytes, over the ${maxBytes}-byte limit`);
+            throw new errors/* RegistryError */.gl('TOO_LARGE', `${resource} in ${repo.repository} is ${descriptor.size} bytes, over the ${maxBytes}-byte limit`);
         }
         const response = await this.get(repo, path, {}, maxBytes, options);
-        checkStatus(response, 'GET', url, what);
+        checkStatus(response, 'GET', url, resource);
         const digest = computeDigest(response.body, algorithm);
         if (response.body.length !== descriptor.size || digest !== descriptor.digest) {
             throw new errors/* RegistryError */.gl('DIGEST_MISMATCH', `GET ${redactUrl(url)}: blob is ${response.body.length} bytes with digest ${digest}, but its descriptor says ${descriptor.size} bytes with digest ${descriptor.digest}; the registry or a proxy altered it`, { method: 'GET', url: redactUrl(url), status: response.status });
@@ -1760,7 +1761,7 @@ async function fetchFromTag(client, repo, digest) {
         throw error;
     }
 }
-function parseIndex(bytes, contentType, what) {
+function parseIndex(bytes, contentType, source) {
     try {
         const index = parseManifest(bytes, contentType ?? MediaType.OCI_INDEX);
         if (index.mediaType !== MediaType.OCI_INDEX) {
@@ -1771,7 +1772,7 @@ function parseIndex(bytes, contentType, what) {
     catch (error) {
         if (!(error instanceof ManifestFormatError))
             throw error;
-        throw new errors/* VerificationError */.mk('MALFORMED', `${what} is not a valid image index: ${error.message}`);
+        throw new errors/* VerificationError */.mk('MALFORMED', `${source} is not a valid image index: ${error.message}`);
     }
 }
 /** Returns the path and query of a `Link: <…>; rel="next"` target on the same origin. */
@@ -2323,8 +2324,8 @@ function checkPayload(payload, imageDigest) {
 function field(value, key) {
     if (typeof value !== 'object' || value === null || Array.isArray(value))
         return undefined;
-    const wanted = key.toLowerCase();
-    const matches = Object.entries(value).filter(([name]) => name.toLowerCase() === wanted);
+    const expected = key.toLowerCase();
+    const matches = Object.entries(value).filter(([name]) => name.toLowerCase() === expected);
     if (matches.length > 1) {
         throw new errors/* VerificationError */.mk('MALFORMED', `the signature payload has ${matches.length} keys named "${key}" in different cases`);
     }
@@ -3139,10 +3140,10 @@ function decide(result, attempts, lookupErrors, notes) {
     if (best?.status === 'verified' || best?.status === 'present') {
         const caveats = [...(best.verified?.notes ?? [])];
         const signer = best.verified?.signer;
-        const how = best.format === 'bundle' ? 'Sigstore bundle' : 'simple-signing signature';
+        const kind = best.format === 'bundle' ? 'Sigstore bundle' : 'simple-signing signature';
         const by = signer ? ` by ${signer.identity} (${signer.issuer})` : '';
         const verb = best.status === 'verified' ? 'verified' : 'found';
-        const message = [`${how} ${verb}${by}`, ...caveats].join('; ');
+        const message = [`${kind} ${verb}${by}`, ...caveats].join('; ');
         return { ...fromAttempt(result, best, message), signer };
     }
     // With nothing verified, a lookup that failed could have hidden a valid signature: report it.
@@ -3175,6 +3176,85 @@ function fromAttempt(result, attempt, message) {
         format: attempt.format,
         message,
     };
+}
+
+;// CONCATENATED MODULE: ./src/batch.ts
+
+
+/** Images checked at the same time. Registries rate-limit per client, so this stays small. */
+const MAX_PARALLEL_IMAGES = 4;
+/**
+ * Checks up to MAX_PARALLEL_IMAGES images at a time. Each image logs into its own buffer, which
+ * is written out as one group in input order, so parallel work never interleaves in the log.
+ */
+async function checkAll(settings, shared, group = (_name, work) => work()) {
+    const checks = settings.images.map((image) => ({
+        image,
+        log: new BufferedLogger(),
+        done: deferred(),
+    }));
+    let next = 0;
+    const worker = async () => {
+        for (let index = next++; index < checks.length; index = next++) {
+            const check = checks[index];
+            // The time limit starts when the image's own work starts, not when the run does.
+            const client = shared.client.withDeadline(Date.now() + settings.timeoutSeconds * 1000);
+            const options = {
+                client,
+                policy: shared.policy,
+                signatureRepository: shared.signatureRepository,
+                signatureFormat: settings.signatureFormat,
+                logger: check.log,
+            };
+            // checkImage turns every failure into a result; the catch keeps a bug from losing a row.
+            const result = await shared.imageLogs
+                .run(check.log, () => checkImage(check.image, options))
+                .catch((error) => unexpectedFailure(check.image, error));
+            check.log.info(`Status ${result.status}: ${result.message}`);
+            check.done.resolve(result);
+        }
+    };
+    const workers = Array.from({ length: Math.min(MAX_PARALLEL_IMAGES, checks.length) }, worker);
+    const results = [];
+    for (const check of checks) {
+        const result = await check.done.promise;
+        await group(check.image, () => Promise.resolve(check.log.replay(shared.logger)));
+        results.push(result);
+    }
+    await Promise.all(workers);
+    return results;
+}
+function unexpectedFailure(image, error) {
+    return {
+        image,
+        digest: '',
+        signatureTag: '',
+        signature: '',
+        status: 'error',
+        message: `the check failed unexpectedly: ${(0,errors/* errorMessage */.gJ)(error)}`,
+    };
+}
+/** Log lines of one image, kept until its group can be written. */
+class BufferedLogger {
+    lines = [];
+    info(message) {
+        this.lines.push(['info', message]);
+    }
+    debug(message) {
+        this.lines.push(['debug', message]);
+    }
+    warning(message) {
+        this.lines.push(['warning', message]);
+    }
+    replay(logger) {
+        for (const [level, message] of this.lines)
+            logger[level](message);
+    }
+}
+function deferred() {
+    let resolve;
+    const promise = new Promise((done) => (resolve = done));
+    return { promise, resolve };
 }
 
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -3438,10 +3518,6 @@ const FORMATS = ['auto', 'legacy', 'bundle'];
 async function run(settings, hooks = {}) {
     const logger = hooks.logger ?? silentLogger;
     const onSecret = hooks.onSecret ?? (() => { });
-    if (settings.registryPassword)
-        onSecret(settings.registryPassword);
-    if (settings.githubToken)
-        onSecret(settings.githubToken);
     const policy = buildPolicy(settings, hooks.cacheDir);
     // Keyless checks always need the trust root, and a given trusted-root file is a setting to
     // check up front: either failure ends the run with one message before any registry request.
@@ -3476,87 +3552,11 @@ async function run(settings, hooks = {}) {
     });
     try {
         const shared = { client, policy, signatureRepository, logger, imageLogs };
-        return await checkAll(settings, shared, hooks);
+        return await checkAll(settings, shared, hooks.group);
     }
     finally {
         await client.close();
     }
-}
-/** Images checked at the same time. Registries rate-limit per client, so this stays small. */
-const MAX_PARALLEL_IMAGES = 4;
-/**
- * Checks up to MAX_PARALLEL_IMAGES images at a time. Each image logs into its own buffer, which
- * is written out as one group in input order, so parallel work never interleaves in the log.
- */
-async function checkAll(settings, shared, hooks) {
-    const group = hooks.group ?? ((_name, work) => work());
-    const checks = settings.images.map((image) => ({
-        image,
-        log: new BufferedLogger(),
-        done: deferred(),
-    }));
-    let next = 0;
-    const worker = async () => {
-        for (let index = next++; index < checks.length; index = next++) {
-            const check = checks[index];
-            // The time limit starts when the image's own work starts, not when the run does.
-            const client = shared.client.withDeadline(Date.now() + settings.timeoutSeconds * 1000);
-            const options = {
-                client,
-                policy: shared.policy,
-                signatureRepository: shared.signatureRepository,
-                signatureFormat: settings.signatureFormat,
-                logger: check.log,
-            };
-            // checkImage turns every failure into a result; the catch keeps a bug from losing a row.
-            const result = await shared.imageLogs
-                .run(check.log, () => checkImage(check.image, options))
-                .catch((error) => unexpectedFailure(check.image, error));
-            check.log.info(`Status ${result.status}: ${result.message}`);
-            check.done.resolve(result);
-        }
-    };
-    const workers = Array.from({ length: Math.min(MAX_PARALLEL_IMAGES, checks.length) }, worker);
-    const results = [];
-    for (const check of checks) {
-        const result = await check.done.promise;
-        await group(check.image, () => Promise.resolve(check.log.replay(shared.logger)));
-        results.push(result);
-    }
-    await Promise.all(workers);
-    return results;
-}
-function unexpectedFailure(image, error) {
-    return {
-        image,
-        digest: '',
-        signatureTag: '',
-        signature: '',
-        status: 'error',
-        message: `the check failed unexpectedly: ${(0,errors/* errorMessage */.gJ)(error)}`,
-    };
-}
-/** Log lines of one image, kept until its group can be written. */
-class BufferedLogger {
-    lines = [];
-    info(message) {
-        this.lines.push(['info', message]);
-    }
-    debug(message) {
-        this.lines.push(['debug', message]);
-    }
-    warning(message) {
-        this.lines.push(['warning', message]);
-    }
-    replay(logger) {
-        for (const [level, message] of this.lines)
-            logger[level](message);
-    }
-}
-function deferred() {
-    let resolve;
-    const promise = new Promise((done) => (resolve = done));
-    return { promise, resolve };
 }
 /** Builds the verification policy from the key and identity settings. */
 function buildPolicy(settings, cacheDir) {

@@ -5485,7 +5485,7 @@ function oidEquals(a, b) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getTSATimestamp = getTSATimestamp;
 exports.getTLogTimestamp = getTLogTimestamp;
-const tsa_1 = __webpack_require__(2091);
+const tsa_1 = __webpack_require__(4472);
 function getTSATimestamp(timestamp, data, timestampAuthorities) {
     (0, tsa_1.verifyRFC3161Timestamp)(timestamp, data, timestampAuthorities);
     return {
@@ -5509,7 +5509,7 @@ function getTLogTimestamp(entry) {
 
 /***/ }),
 
-/***/ 2091:
+/***/ 4472:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 

@@ -63,8 +63,8 @@ export function checkPayload(payload: SimpleSigningPayload, imageDigest: string)
  */
 function field(value: unknown, key: string): unknown {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const wanted = key.toLowerCase();
-  const matches = Object.entries(value).filter(([name]) => name.toLowerCase() === wanted);
+  const expected = key.toLowerCase();
+  const matches = Object.entries(value).filter(([name]) => name.toLowerCase() === expected);
   if (matches.length > 1) {
     throw new VerificationError(
       'MALFORMED',

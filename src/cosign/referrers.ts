@@ -107,7 +107,7 @@ async function fetchFromTag(
   }
 }
 
-function parseIndex(bytes: Buffer, contentType: string | undefined, what: string) {
+function parseIndex(bytes: Buffer, contentType: string | undefined, source: string) {
   try {
     const index = parseManifest(bytes, contentType ?? MediaType.OCI_INDEX);
     if (index.mediaType !== MediaType.OCI_INDEX) {
@@ -118,7 +118,7 @@ function parseIndex(bytes: Buffer, contentType: string | undefined, what: string
     if (!(error instanceof ManifestFormatError)) throw error;
     throw new VerificationError(
       'MALFORMED',
-      `${what} is not a valid image index: ${error.message}`,
+      `${source} is not a valid image index: ${error.message}`,
     );
   }
 }

@@ -130,19 +130,19 @@ export class RegistryClient {
     maxBytes: number,
     options: CallOptions = {},
   ): Promise<Buffer> {
-    const what = `blob ${descriptor.digest}`;
+    const resource = `blob ${descriptor.digest}`;
     const path = `/v2/${repo.repository}/blobs/${descriptor.digest}`;
     const url = this.url(repo, path);
     const algorithm = digestAlgorithm(descriptor.digest, url);
     if (descriptor.size > maxBytes) {
       throw new RegistryError(
         'TOO_LARGE',
-        `${what} in ${repo.repository} is ${descriptor.size} bytes, over the ${maxBytes}-byte limit`,
+        `${resource} in ${repo.repository} is ${descriptor.size} bytes, over the ${maxBytes}-byte limit`,
       );
     }
 
     const response = await this.get(repo, path, {}, maxBytes, options);
-    checkStatus(response, 'GET', url, what);
+    checkStatus(response, 'GET', url, resource);
 
     const digest = computeDigest(response.body, algorithm);
     if (response.body.length !== descriptor.size || digest !== descriptor.digest) {

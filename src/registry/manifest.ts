@@ -54,8 +54,8 @@ export function isIndex(mediaType: string): boolean {
 export function parseManifest(bytes: Buffer, contentType?: string): Manifest {
   const document = readDocument(bytes);
   if (document.schemaVersion !== 2) {
-    const shown = document.schemaVersion === undefined ? 'missing' : quote(document.schemaVersion);
-    throw new ManifestFormatError(`schemaVersion is ${shown}, not 2`);
+    const found = document.schemaVersion === undefined ? 'missing' : quote(document.schemaVersion);
+    throw new ManifestFormatError(`schemaVersion is ${found}, not 2`);
   }
 
   const mediaType = resolveMediaType(document.mediaType, contentType);

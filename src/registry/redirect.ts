@@ -36,10 +36,10 @@ export function redirectTarget(
   }
 
   const next = target.toString();
-  const shown = redactUrl(next);
+  const redacted = redactUrl(next);
   if (target.protocol !== 'https:' && target.protocol !== 'http:') {
     throw redirectError(
-      `GET ${source} redirected to ${target.protocol} URL ${shown}, which is not HTTP`,
+      `GET ${source} redirected to ${target.protocol} URL ${redacted}, which is not HTTP`,
       source,
     );
   }
@@ -48,13 +48,13 @@ export function redirectTarget(
     (new URL(from).protocol === 'https:' || !allowsPlainHttp(target.host))
   ) {
     throw redirectError(
-      `GET ${source} redirected to plain HTTP ${shown}; the client does not downgrade from HTTPS or use plain HTTP beyond loopback and insecure-registries hosts`,
+      `GET ${source} redirected to plain HTTP ${redacted}; the client does not downgrade from HTTPS or use plain HTTP beyond loopback and insecure-registries hosts`,
       source,
     );
   }
   if (visited.has(next)) {
     throw redirectError(
-      `GET ${source} redirected back to ${shown}, a redirect loop; the registry or its storage is misconfigured`,
+      `GET ${source} redirected back to ${redacted}, a redirect loop; the registry or its storage is misconfigured`,
       source,
     );
   }

@@ -23,7 +23,7 @@ export function checkStatus(
   response: HttpResponse,
   method: string,
   url: string,
-  what: string,
+  resource: string,
 ): void {
   if (response.status === 200) return;
 
@@ -36,7 +36,7 @@ export function checkStatus(
   const tail = `${hint ? `; ${hint}` : ''}${attempts ? ` (${attemptsText(response.attempts ?? 1)})` : ''}`;
   throw new RegistryError(
     code,
-    `${method} ${target} returned ${response.status} for ${what}${detail}${tail}`,
+    `${method} ${target} returned ${response.status} for ${resource}${detail}${tail}`,
     {
       method,
       url: target,
